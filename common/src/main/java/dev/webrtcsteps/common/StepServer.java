@@ -1,5 +1,6 @@
 package dev.webrtcsteps.common;
 
+import dev.webrtcsteps.common.protocol.Protocol;
 import io.javalin.Javalin;
 import io.javalin.config.JavalinConfig;
 import io.javalin.http.staticfiles.Location;
@@ -7,6 +8,7 @@ import io.javalin.util.JavalinBindException;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.UncheckedIOException;
+import java.time.Duration;
 import java.util.Properties;
 import java.util.function.Consumer;
 
@@ -18,6 +20,13 @@ import java.util.function.Consumer;
  * {@code common} at {@code /common/}, and webrtc-adapter (from its WebJar) at {@code /vendor/webrtc-adapter/}.
  */
 public final class StepServer {
+
+    /**
+     * A WebSocket that shows no sign of life for this long is closed. Signaling servers ping every
+     * {@link #PING_INTERVAL}, and browsers answer pings by themselves, so only a vanished client times out.
+     */
+    public static final Duration WEBSOCKET_IDLE_TIMEOUT = Duration.ofSeconds(45);
+    public static final Duration PING_INTERVAL = Duration.ofSeconds(15);
 
     private StepServer() {
     }
@@ -36,6 +45,13 @@ public final class StepServer {
                 files.hostedPath = "/vendor/webrtc-adapter";
                 files.directory = webjarDirectory("webrtc-adapter");
                 files.location = Location.CLASSPATH;
+            });
+            config.jetty.modifyWebSocketServletFactory(webSockets -> {
+                // Frames up to twice the protocol's limit are read and answered with a too-large error;
+                // beyond that Jetty closes the connection with 1009 without reading them.
+                webSockets.setMaxTextMessageSize(2L * Protocol.MAX_MESSAGE_CHARS);
+                webSockets.setMaxBinaryMessageSize(2L * Protocol.MAX_MESSAGE_CHARS);
+                webSockets.setIdleTimeout(WEBSOCKET_IDLE_TIMEOUT);
             });
             step.accept(config);
         });

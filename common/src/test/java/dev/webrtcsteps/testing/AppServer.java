@@ -4,17 +4,22 @@ import io.javalin.Javalin;
 import java.net.URI;
 import java.util.function.Supplier;
 import org.junit.jupiter.api.extension.AfterAllCallback;
+import org.junit.jupiter.api.extension.AfterEachCallback;
 import org.junit.jupiter.api.extension.BeforeAllCallback;
+import org.junit.jupiter.api.extension.BeforeEachCallback;
 import org.junit.jupiter.api.extension.ExtensionContext;
 
 /**
- * The real app of a step on a free port of 127.0.0.1, for the tests of one class:
- * {@code @RegisterExtension static final AppServer app = new AppServer(Step1App::create);}
+ * The real app of a step on a free port of 127.0.0.1. In a static field,
+ * {@code @RegisterExtension static final AppServer app = new AppServer(Step1App::create);}, one server serves
+ * all tests of the class; in an instance field each test gets a fresh server (and fresh server state).
  */
-public final class AppServer implements BeforeAllCallback, AfterAllCallback, AutoCloseable {
+public final class AppServer implements BeforeAllCallback, AfterAllCallback, BeforeEachCallback, AfterEachCallback,
+        AutoCloseable {
 
     private final Supplier<Javalin> factory;
     private Javalin app;
+    private boolean perTest;
 
     public AppServer(Supplier<Javalin> factory) {
         this.factory = factory;
@@ -56,5 +61,20 @@ public final class AppServer implements BeforeAllCallback, AfterAllCallback, Aut
     @Override
     public void afterAll(ExtensionContext context) {
         close();
+    }
+
+    @Override
+    public void beforeEach(ExtensionContext context) {
+        if (app == null) {
+            perTest = true;
+            start();
+        }
+    }
+
+    @Override
+    public void afterEach(ExtensionContext context) {
+        if (perTest) {
+            close();
+        }
     }
 }

@@ -1,0 +1,15 @@
+package dev.webrtcsteps.common.protocol;
+
+/** WebSocket close codes the servers use; the 4000s are this protocol's own (RFC 6455 leaves them to us). */
+public final class CloseCodes {
+
+    /** The frame was too large (after a {@code too-large} error). Standard code. */
+    public static final int MESSAGE_TOO_BIG = 1009;
+    /** There is no room for another user (after a {@code room-full} error). */
+    public static final int ROOM_FULL = 4001;
+    /** The client let too many messages pile up unread; it is closed so that it slows down nobody else. */
+    public static final int TOO_SLOW = 4004;
+
+    private CloseCodes() {
+    }
+}

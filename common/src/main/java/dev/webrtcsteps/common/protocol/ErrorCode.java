@@ -1,0 +1,28 @@
+package dev.webrtcsteps.common.protocol;
+
+import com.fasterxml.jackson.annotation.JsonValue;
+
+/** The {@code code} of an {@code error} message. docs/protocol.md lists when each is sent. */
+public enum ErrorCode {
+    /** The frame was not JSON. The connection stays open. */
+    BAD_JSON("bad-json"),
+    /** JSON, but not a message of the protocol (or a binary frame). The connection stays open. */
+    BAD_MESSAGE("bad-message"),
+    /** A signal for an id that is not connected (any more). The connection stays open. */
+    UNKNOWN_PEER("unknown-peer"),
+    /** The frame was over {@link Protocol#MAX_MESSAGE_CHARS}; the server closes with 1009. */
+    TOO_LARGE("too-large"),
+    /** No room for another user; the server closes with {@link CloseCodes#ROOM_FULL}. */
+    ROOM_FULL("room-full");
+
+    private final String wireName;
+
+    ErrorCode(String wireName) {
+        this.wireName = wireName;
+    }
+
+    @JsonValue
+    public String wireName() {
+        return wireName;
+    }
+}

@@ -1,0 +1,151 @@
+package dev.webrtcsteps.common.protocol;
+
+import static dev.webrtcsteps.common.protocol.ErrorCode.BAD_JSON;
+import static dev.webrtcsteps.common.protocol.ErrorCode.BAD_MESSAGE;
+
+import com.fasterxml.jackson.core.JsonParser;
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.DeserializationFeature;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.ObjectWriter;
+import dev.webrtcsteps.common.protocol.ClientMessage.SignalRequest;
+import dev.webrtcsteps.common.protocol.SignalData.IceCandidate;
+import dev.webrtcsteps.common.protocol.SignalData.SessionDescription;
+import java.util.Iterator;
+import java.util.Set;
+
+/**
+ * The signaling protocol on the wire: JSON text frames with a {@code type}. {@link #decode} checks a client's
+ * frame completely, so that nothing a client invents (a {@code from}, an extra field, a deeply nested
+ * object) is ever relayed: relayed messages are rebuilt from the checked values.
+ */
+public final class Protocol {
+
+    /** The largest text frame a client may send. An offer with many candidates is a few KiB. */
+    public static final int MAX_MESSAGE_CHARS = 64 * 1024;
+
+    private static final ObjectMapper JSON = new ObjectMapper()
+            .enable(JsonParser.Feature.STRICT_DUPLICATE_DETECTION)
+            .enable(DeserializationFeature.FAIL_ON_TRAILING_TOKENS);
+    private static final ObjectWriter SERVER_MESSAGES = JSON.writerFor(ServerMessage.class);
+    private static final Set<String> DESCRIPTION_TYPES = Set.of("offer", "answer", "rollback");
+
+    private Protocol() {
+    }
+
+    public static String encode(ServerMessage message) {
+        try {
+            return SERVER_MESSAGES.writeValueAsString(message);
+        } catch (JsonProcessingException impossible) {
+            throw new IllegalStateException("Cannot write " + message.getClass().getSimpleName(), impossible);
+        }
+    }
+
+    /** Reads one client frame, or says exactly what is wrong with it. */
+    public static ClientMessage decode(String frame) throws ProtocolException {
+        if (frame.length() > MAX_MESSAGE_CHARS) {
+            throw new ProtocolException(ErrorCode.TOO_LARGE,
+                    "Messages may be at most " + MAX_MESSAGE_CHARS + " characters; this one had " + frame.length() + ".");
+        }
+        JsonNode message;
+        try {
+            message = JSON.readTree(frame);
+        } catch (JsonProcessingException notJson) {
+            throw new ProtocolException(BAD_JSON, "That was not valid JSON: the problem is at character "
+                    + (notJson.getLocation() == null ? 0 : notJson.getLocation().getCharOffset() + 1) + ".");
+        }
+        if (message == null || !message.isObject()) {
+            throw new ProtocolException(BAD_MESSAGE, "A message must be a JSON object with a \"type\".");
+        }
+        JsonNode type = message.get("type");
+        if (type == null || !type.isTextual()) {
+            throw new ProtocolException(BAD_MESSAGE, "A message needs a \"type\" string, such as \"signal\".");
+        }
+        if (!type.textValue().equals("signal")) {
+            throw new ProtocolException(BAD_MESSAGE, "Unknown message type; clients send only \"signal\" messages.");
+        }
+        JsonNode to = message.get("to");
+        if (to == null || !to.isTextual() || to.textValue().isEmpty()) {
+            throw new ProtocolException(BAD_MESSAGE, "A signal needs \"to\": the id of the peer it is for.");
+        }
+        return new SignalRequest(to.textValue(), signalData(message.get("data")));
+    }
+
+    private static SignalData signalData(JsonNode data) throws ProtocolException {
+        if (data == null || !data.isObject() || data.size() != 1) {
+            throw new ProtocolException(BAD_MESSAGE,
+                    "A signal's \"data\" must be an object with either \"description\" or \"candidate\".");
+        }
+        if (data.has("description")) {
+            return new SignalData.Description(description(data.get("description")));
+        }
+        if (data.has("candidate")) {
+            JsonNode candidate = data.get("candidate");
+            return new SignalData.Candidate(candidate.isNull() ? null : candidate(candidate));
+        }
+        throw new ProtocolException(BAD_MESSAGE,
+                "A signal's \"data\" must be an object with either \"description\" or \"candidate\".");
+    }
+
+    private static SessionDescription description(JsonNode description) throws ProtocolException {
+        String problem = "\"description\" must be {\"type\": \"offer\", \"answer\" or \"rollback\", \"sdp\": \"...\"}.";
+        if (!description.isObject() || hasFieldsOtherThan(description, Set.of("type", "sdp"))) {
+            throw new ProtocolException(BAD_MESSAGE, problem);
+        }
+        JsonNode type = description.get("type");
+        if (type == null || !type.isTextual() || !DESCRIPTION_TYPES.contains(type.textValue())) {
+            throw new ProtocolException(BAD_MESSAGE, problem);
+        }
+        JsonNode sdp = description.get("sdp");
+        boolean rollback = type.textValue().equals("rollback");
+        if (sdp == null || sdp.isNull()) {
+            if (!rollback) {
+                throw new ProtocolException(BAD_MESSAGE, "An offer or an answer needs its \"sdp\" text.");
+            }
+            return new SessionDescription("rollback", null);
+        }
+        if (!sdp.isTextual()) {
+            throw new ProtocolException(BAD_MESSAGE, problem);
+        }
+        return new SessionDescription(type.textValue(), sdp.textValue());
+    }
+
+    private static IceCandidate candidate(JsonNode candidate) throws ProtocolException {
+        String problem = "\"candidate\" must be null or an RTCIceCandidateInit: "
+                + "{\"candidate\": string, \"sdpMid\": string or null, \"sdpMLineIndex\": number or null, "
+                + "\"usernameFragment\": string or null}.";
+        if (!candidate.isObject()
+                || hasFieldsOtherThan(candidate, Set.of("candidate", "sdpMid", "sdpMLineIndex", "usernameFragment"))) {
+            throw new ProtocolException(BAD_MESSAGE, problem);
+        }
+        JsonNode text = candidate.get("candidate");
+        JsonNode mid = candidate.get("sdpMid");
+        JsonNode index = candidate.get("sdpMLineIndex");
+        JsonNode fragment = candidate.get("usernameFragment");
+        if (text == null || !text.isTextual() || !textOrNull(mid) || !textOrNull(fragment)
+                || !(index == null || index.isNull() || index.canConvertToInt() && index.isIntegralNumber()
+                        && index.intValue() >= 0 && index.intValue() <= 65535)) {
+            throw new ProtocolException(BAD_MESSAGE, problem);
+        }
+        return new IceCandidate(text.textValue(), textValue(mid),
+                index == null || index.isNull() ? null : index.intValue(), textValue(fragment));
+    }
+
+    private static boolean hasFieldsOtherThan(JsonNode object, Set<String> allowed) {
+        for (Iterator<String> names = object.fieldNames(); names.hasNext(); ) {
+            if (!allowed.contains(names.next())) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    private static boolean textOrNull(JsonNode node) {
+        return node == null || node.isNull() || node.isTextual();
+    }
+
+    private static String textValue(JsonNode node) {
+        return node == null || node.isNull() ? null : node.textValue();
+    }
+}

@@ -1,0 +1,37 @@
+package dev.webrtcsteps.common.protocol;
+
+import com.fasterxml.jackson.annotation.JsonSubTypes;
+import com.fasterxml.jackson.annotation.JsonTypeInfo;
+import java.util.List;
+
+/** Every message the server sends; {@code type} names the kind. */
+@JsonTypeInfo(use = JsonTypeInfo.Id.NAME, property = "type")
+@JsonSubTypes({
+    @JsonSubTypes.Type(value = ServerMessage.Welcome.class, name = "welcome"),
+    @JsonSubTypes.Type(value = ServerMessage.PeerJoined.class, name = "peer-joined"),
+    @JsonSubTypes.Type(value = ServerMessage.PeerLeft.class, name = "peer-left"),
+    @JsonSubTypes.Type(value = ServerMessage.Signal.class, name = "signal"),
+    @JsonSubTypes.Type(value = ServerMessage.Error.class, name = "error"),
+})
+public sealed interface ServerMessage {
+
+    /** To a newcomer: the id the server gave it, and who is already there. */
+    record Welcome(String id, List<PeerInfo> peers) implements ServerMessage {
+    }
+
+    /** To the others when someone arrives. */
+    record PeerJoined(PeerInfo peer) implements ServerMessage {
+    }
+
+    /** To the others when someone leaves or their connection drops. */
+    record PeerLeft(String id) implements ServerMessage {
+    }
+
+    /** A relayed signal; {@code from} is always set by the server to the sender's real id. */
+    record Signal(String from, SignalData data) implements ServerMessage {
+    }
+
+    /** A refused frame or a refused connection. */
+    record Error(ErrorCode code, String message) implements ServerMessage {
+    }
+}

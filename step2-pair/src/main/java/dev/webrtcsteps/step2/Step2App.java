@@ -1,0 +1,32 @@
+package dev.webrtcsteps.step2;
+
+import dev.webrtcsteps.common.StepServer;
+import io.javalin.Javalin;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * Step 2: a signaling server. The page connects to {@code /signal}; the server pairs the first two users
+ * and relays their offer, answer and ICE candidates, after which they chat peer to peer.
+ */
+public final class Step2App {
+
+    private Step2App() {
+    }
+
+    public static Javalin create() {
+        Pair pair = new Pair();
+        return StepServer.create(config -> config.routes.ws("/signal", ws -> {
+            ws.onConnect(ctx -> {
+                ctx.enableAutomaticPings(StepServer.PING_INTERVAL.toSeconds(), TimeUnit.SECONDS);
+                pair.join(ctx.sessionId(), ctx.session);
+            });
+            ws.onMessage(ctx -> pair.receive(ctx.sessionId(), ctx.message()));
+            ws.onBinaryMessage(ctx -> pair.receiveBinary(ctx.sessionId()));
+            ws.onClose(ctx -> pair.leave(ctx.sessionId()));
+        }));
+    }
+
+    public static void main(String[] args) {
+        StepServer.run("Step 2 (a signaling server pairs two users)", create());
+    }
+}

@@ -1,0 +1,111 @@
+// Step 2: the signaling server pairs two pages; the newcomer calls the one already waiting.
+import { appendMessage, clearError, showError, showState } from '/common/ui.js';
+import { connectSignaling } from '/common/signaling.js';
+
+const $ = (id) => document.getElementById(id);
+let peerId; // the other user's id, while there is one
+let pc; // our RTCPeerConnection to them
+let channel; // the chat data channel on it
+
+const signaling = connectSignaling('/signal', {
+  welcome: ({ id, peers }) => {
+    $('my-id').textContent = id;
+    if (peers.length > 0) {
+      call(peers[0].id).catch(showError);
+    } else {
+      setStatus('waiting', 'waiting for a peer');
+    }
+  },
+  'peer-joined': ({ peer }) => expectCall(peer.id),
+  'peer-left': ({ id }) => {
+    if (id === peerId) {
+      hangUp();
+      setStatus('peer-left', 'your peer left; waiting for the next one');
+    }
+  },
+  signal: ({ from, data }) => receiveSignal(from, data).catch(showError),
+  error: ({ code, message }) => {
+    showError(`${code}: ${message}`);
+    if (code === 'room-full') {
+      setStatus('room-full', 'room full');
+      signaling.close(); // the server would close it in a moment anyway
+    }
+  },
+}, ({ code }) => {
+  if ($('status').dataset.state !== 'room-full') {
+    setStatus('disconnected', `disconnected from the signaling server (${code})`);
+  }
+});
+
+$('compose').addEventListener('submit', (event) => {
+  event.preventDefault();
+  const text = $('text').value;
+  if (!text || channel?.readyState !== 'open') return;
+  channel.send(text);
+  appendMessage($('log'), 'You', text);
+  $('text').value = '';
+});
+
+// Both sides: one RTCPeerConnection to the peer, whose ICE candidates travel through the server.
+function connectTo(id) {
+  hangUp();
+  clearError();
+  peerId = id;
+  pc = new RTCPeerConnection();
+  pc.addEventListener('icecandidate', ({ candidate }) => signaling.signal(id, { candidate: candidate?.toJSON() ?? null }));
+  pc.addEventListener('connectionstatechange', () => showState($('connection'), pc.connectionState));
+  pc.addEventListener('datachannel', ({ channel }) => useChannel(channel));
+  showState($('connection'), pc.connectionState);
+  setStatus('connecting', `connecting to ${id}`);
+}
+
+// The newcomer makes the offer, and creates the data channel so the offer includes it.
+async function call(id) {
+  connectTo(id);
+  useChannel(pc.createDataChannel('chat'));
+  await pc.setLocalDescription(); // creates the offer
+  signaling.signal(id, { description: pc.localDescription });
+}
+
+// The user who was waiting answers; its end of the data channel arrives in a 'datachannel' event.
+function expectCall(id) {
+  connectTo(id);
+}
+
+async function receiveSignal(from, { description, candidate }) {
+  if (from !== peerId) return; // a late message from a peer that has left
+  if (description) {
+    await pc.setRemoteDescription(description);
+    if (description.type === 'offer') {
+      await pc.setLocalDescription(); // creates the answer
+      signaling.signal(from, { description: pc.localDescription });
+    }
+  } else {
+    await pc.addIceCandidate(candidate);
+  }
+}
+
+function useChannel(dataChannel) {
+  channel = dataChannel;
+  const update = () => {
+    const open = dataChannel === channel && dataChannel.readyState === 'open';
+    $('send').disabled = !open;
+    if (open) setStatus('connected', `connected to ${peerId}`);
+  };
+  dataChannel.addEventListener('open', update);
+  dataChannel.addEventListener('close', update);
+  dataChannel.addEventListener('message', ({ data }) => appendMessage($('log'), 'Peer', data));
+}
+
+function hangUp() {
+  channel?.close();
+  pc?.close();
+  if (pc) showState($('connection'), 'closed');
+  pc = channel = peerId = undefined;
+  $('send').disabled = true;
+}
+
+function setStatus(state, text) {
+  showState($('status'), state);
+  $('status').textContent = text;
+}
