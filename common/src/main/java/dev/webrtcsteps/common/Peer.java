@@ -2,6 +2,7 @@ package dev.webrtcsteps.common;
 
 import dev.webrtcsteps.common.protocol.CloseCodes;
 import dev.webrtcsteps.common.protocol.ErrorCode;
+import dev.webrtcsteps.common.protocol.PeerInfo;
 import dev.webrtcsteps.common.protocol.Protocol;
 import dev.webrtcsteps.common.protocol.ProtocolException;
 import dev.webrtcsteps.common.protocol.ServerMessage;
@@ -33,14 +34,21 @@ public final class Peer {
     private static final SecureRandom RANDOM = new SecureRandom();
 
     private final String id;
+    private final String name;
     private final Session session;
     private final Queue<String> queue = new ArrayDeque<>();
     private boolean writing;
     private boolean closed;
     private Runnable closeWhenFlushed;
 
+    /** A peer without a name (step 2). */
     public Peer(String id, Session session) {
+        this(id, null, session);
+    }
+
+    public Peer(String id, String name, Session session) {
         this.id = id;
+        this.name = name;
         this.session = session;
     }
 
@@ -53,6 +61,11 @@ public final class Peer {
 
     public String id() {
         return id;
+    }
+
+    /** How others see this peer: PEER in the protocol. */
+    public PeerInfo info() {
+        return new PeerInfo(id, name);
     }
 
     /** Queues a message; it is written after every message queued before it. */

@@ -11,6 +11,7 @@ import java.io.UncheckedIOException;
 import java.time.Duration;
 import java.util.Properties;
 import java.util.function.Consumer;
+import java.util.function.Supplier;
 
 /**
  * The server bootstrap every step shares: static files, the shared browser assets, and a start that fails
@@ -58,12 +59,13 @@ public final class StepServer {
     }
 
     /**
-     * Starts {@code app} where HOST and PORT say and prints the page's URL; on a bad setting or a taken port,
+     * Creates the step's app and starts it where HOST and PORT say and prints the page's URL; on a bad setting or a taken port,
      * prints one line saying what to do and exits with status 1.
      */
-    public static Javalin run(String title, Javalin app) {
+    public static Javalin run(String title, Supplier<Javalin> step) {
         try {
             ServerAddress address = ServerAddress.fromEnvironment(System.getenv());
+            Javalin app = step.get();
             app.start(address.host(), address.port());
             System.out.println(title + " is running: open " + address.browserUrl(app.port()) + " (Ctrl+C stops it)");
             if (address.host().equals(ServerAddress.DEFAULT_HOST)) {

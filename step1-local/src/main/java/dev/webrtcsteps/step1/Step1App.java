@@ -17,6 +17,6 @@ public final class Step1App {
     }
 
     public static void main(String[] args) {
-        StepServer.run("Step 1 (two peers in one page)", create());
+        StepServer.run("Step 1 (two peers in one page)", Step1App::create);
     }
 }

@@ -30,10 +30,10 @@ final class Pair {
         Peer newcomer = new Peer(Peer.newId(), session);
         synchronized (this) {
             if (peersBySession.size() < CAPACITY) {
-                List<PeerInfo> present = peersBySession.values().stream().map(Pair::info).toList();
+                List<PeerInfo> present = peersBySession.values().stream().map(Peer::info).toList();
                 // Welcome first, so the newcomer knows its id before anyone can signal to it.
                 newcomer.send(new ServerMessage.Welcome(newcomer.id(), present));
-                peersBySession.values().forEach(other -> other.send(new ServerMessage.PeerJoined(info(newcomer))));
+                peersBySession.values().forEach(other -> other.send(new ServerMessage.PeerJoined(newcomer.info())));
                 peersBySession.put(sessionId, newcomer);
                 LOG.info("{} joined ({} of {})", newcomer, peersBySession.size(), CAPACITY);
                 return;
@@ -100,9 +100,5 @@ final class Pair {
 
     private synchronized Peer peerById(String id) {
         return peersBySession.values().stream().filter(peer -> peer.id().equals(id)).findFirst().orElse(null);
-    }
-
-    private static PeerInfo info(Peer peer) {
-        return PeerInfo.withoutName(peer.id());
     }
 }

@@ -27,6 +27,6 @@ public final class Step2App {
     }
 
     public static void main(String[] args) {
-        StepServer.run("Step 2 (a signaling server pairs two users)", create());
+        StepServer.run("Step 2 (a signaling server pairs two users)", Step2App::create);
     }
 }

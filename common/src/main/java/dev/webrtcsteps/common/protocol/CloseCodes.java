@@ -7,6 +7,10 @@ public final class CloseCodes {
     public static final int MESSAGE_TOO_BIG = 1009;
     /** There is no room for another user (after a {@code room-full} error). */
     public static final int ROOM_FULL = 4001;
+    /** The server holds as many users as it may (after a {@code server-full} error). */
+    public static final int SERVER_FULL = 4002;
+    /** The join's {@code room} or {@code name} was refused (after a {@code bad-room} or {@code bad-name} error). */
+    public static final int BAD_JOIN = 4003;
     /** The client let too many messages pile up unread; it is closed so that it slows down nobody else. */
     public static final int TOO_SLOW = 4004;
 

@@ -13,7 +13,13 @@ public enum ErrorCode {
     /** The frame was over {@link Protocol#MAX_MESSAGE_CHARS}; the server closes with 1009. */
     TOO_LARGE("too-large"),
     /** No room for another user; the server closes with {@link CloseCodes#ROOM_FULL}. */
-    ROOM_FULL("room-full");
+    ROOM_FULL("room-full"),
+    /** The server holds as many users as it may (step 3); it closes with {@link CloseCodes#SERVER_FULL}. */
+    SERVER_FULL("server-full"),
+    /** The {@code name} of a join is not acceptable (step 3); the server closes with {@link CloseCodes#BAD_JOIN}. */
+    BAD_NAME("bad-name"),
+    /** The {@code room} of a join is not acceptable (step 3); the server closes with {@link CloseCodes#BAD_JOIN}. */
+    BAD_ROOM("bad-room");
 
     private final String wireName;
 

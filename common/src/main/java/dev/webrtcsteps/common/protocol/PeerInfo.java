@@ -5,8 +5,4 @@ import com.fasterxml.jackson.annotation.JsonInclude;
 /** PEER in the protocol: a connected user as others see them. Step 2 has no names, so {@code name} is left out. */
 @JsonInclude(JsonInclude.Include.NON_NULL)
 public record PeerInfo(String id, String name) {
-
-    public static PeerInfo withoutName(String id) {
-        return new PeerInfo(id, null);
-    }
 }

@@ -1,5 +1,6 @@
 package dev.webrtcsteps.common.protocol;
 
+import com.fasterxml.jackson.annotation.JsonInclude;
 import com.fasterxml.jackson.annotation.JsonSubTypes;
 import com.fasterxml.jackson.annotation.JsonTypeInfo;
 import java.util.List;
@@ -15,8 +16,15 @@ import java.util.List;
 })
 public sealed interface ServerMessage {
 
-    /** To a newcomer: the id the server gave it, and who is already there. */
-    record Welcome(String id, List<PeerInfo> peers) implements ServerMessage {
+    /**
+     * To a newcomer: the id the server gave it, and who is already there. Step 3 also says which name and
+     * room the newcomer got (after trimming, or the defaults); step 2 leaves both out.
+     */
+    @JsonInclude(JsonInclude.Include.NON_NULL)
+    record Welcome(String id, String name, String room, List<PeerInfo> peers) implements ServerMessage {
+        public Welcome(String id, List<PeerInfo> peers) {
+            this(id, null, null, peers);
+        }
     }
 
     /** To the others when someone arrives. */

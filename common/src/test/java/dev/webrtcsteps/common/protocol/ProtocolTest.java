@@ -105,7 +105,7 @@ class ProtocolTest {
         @Test
         void welcomeListsTheNewcomersIdAndThePeersAlreadyThere() {
             assertEquals(json("{'type':'welcome','id':'abc','peers':[{'id':'p1'}]}"),
-                    Protocol.encode(new Welcome("abc", List.of(PeerInfo.withoutName("p1")))));
+                    Protocol.encode(new Welcome("abc", List.of(new PeerInfo("p1", null)))));
         }
 
         @Test
@@ -117,7 +117,7 @@ class ProtocolTest {
         @Test
         void welcomeKeepsThePeersInOrderAndNamesOnlyThoseWithAName() {
             assertEquals(json("{'type':'welcome','id':'abc','peers':[{'id':'p1'},{'id':'p2','name':'Ann'}]}"),
-                    Protocol.encode(new Welcome("abc", List.of(PeerInfo.withoutName("p1"), new PeerInfo("p2", "Ann")))));
+                    Protocol.encode(new Welcome("abc", List.of(new PeerInfo("p1", null), new PeerInfo("p2", "Ann")))));
         }
 
         @Test
@@ -129,7 +129,7 @@ class ProtocolTest {
         @Test
         void peerJoinedWithoutANameLeavesTheNameOut() {
             assertEquals(json("{'type':'peer-joined','peer':{'id':'p2'}}"),
-                    Protocol.encode(new PeerJoined(PeerInfo.withoutName("p2"))));
+                    Protocol.encode(new PeerJoined(new PeerInfo("p2", null))));
         }
 
         @Test

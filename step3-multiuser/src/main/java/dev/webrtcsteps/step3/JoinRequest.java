@@ -1,0 +1,53 @@
+package dev.webrtcsteps.step3;
+
+import dev.webrtcsteps.common.protocol.ErrorCode;
+import dev.webrtcsteps.common.protocol.ProtocolException;
+
+/**
+ * What a newcomer asks for in {@code /signal?room=NAME&name=DISPLAY}: a room (default {@code lobby}) and a
+ * display name (default {@code Guest-} and four characters of the id). Both are trimmed and checked here,
+ * once, so the rest of the server only ever sees acceptable values.
+ */
+record JoinRequest(String room, String name) {
+
+    static final String DEFAULT_ROOM = "lobby";
+    static final int MAX_NAME_LENGTH = 32;
+    static final int MAX_ROOM_LENGTH = 64;
+    private static final int ZERO_WIDTH_JOINER = 0x200D;
+
+    static JoinRequest of(String room, String name, String newcomerId) throws ProtocolException {
+        String checkedRoom = check(room, MAX_ROOM_LENGTH, ErrorCode.BAD_ROOM, "room");
+        String checkedName = check(name, MAX_NAME_LENGTH, ErrorCode.BAD_NAME, "name");
+        return new JoinRequest(checkedRoom == null ? DEFAULT_ROOM : checkedRoom,
+                checkedName == null ? "Guest-" + newcomerId.substring(0, 4) : checkedName);
+    }
+
+    /** The trimmed value, or null when none was given; refuses one that is too long or has control characters. */
+    private static String check(String value, int maxLength, ErrorCode code, String what) throws ProtocolException {
+        if (value == null || value.isBlank()) {
+            return null;
+        }
+        String trimmed = value.strip();
+        if (trimmed.codePointCount(0, trimmed.length()) > maxLength) {
+            throw new ProtocolException(code, "A " + what + " may have at most " + maxLength + " characters.");
+        }
+        if (trimmed.codePoints().anyMatch(JoinRequest::isInvisible)) {
+            throw new ProtocolException(code, "A " + what + " may not contain control or formatting characters.");
+        }
+        return trimmed;
+    }
+
+    /**
+     * Control characters, and formatting ones such as right-to-left overrides that could disguise a name; the
+     * zero-width joiner stays allowed, because emoji such as 👩‍💻 are made with it.
+     */
+    private static boolean isInvisible(int codePoint) {
+        if (codePoint == ZERO_WIDTH_JOINER) {
+            return false;
+        }
+        int type = Character.getType(codePoint);
+        return type == Character.CONTROL || type == Character.FORMAT || type == Character.LINE_SEPARATOR
+                || type == Character.PARAGRAPH_SEPARATOR || type == Character.SURROGATE
+                || type == Character.UNASSIGNED || type == Character.PRIVATE_USE;
+    }
+}

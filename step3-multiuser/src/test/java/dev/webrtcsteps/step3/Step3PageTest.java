@@ -1,0 +1,237 @@
+package dev.webrtcsteps.step3;
+
+import static com.microsoft.playwright.assertions.PlaywrightAssertions.assertThat;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
+
+import com.microsoft.playwright.Locator;
+import com.microsoft.playwright.Page;
+import dev.webrtcsteps.testing.AppServer;
+import dev.webrtcsteps.testing.BrowserKind;
+import dev.webrtcsteps.testing.Browsers;
+import dev.webrtcsteps.testing.EachBrowser;
+import java.net.URISyntaxException;
+import java.net.URLEncoder;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+import java.util.regex.Pattern;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.extension.RegisterExtension;
+
+/**
+ * Step 3 in real browsers: several users (one BrowserContext each) in a room of the real server. A probe
+ * script in each page counts RTCPeerConnections and offers, and can hold signaling messages or receipts.
+ */
+@Timeout(value = 120, unit = TimeUnit.SECONDS)
+class Step3PageTest {
+
+    private static final Pattern AN_ID = Pattern.compile("^[A-Za-z0-9_-]{22}$");
+
+    @RegisterExtension
+    static final AppServer app = new AppServer(Step3App::create);
+
+    @RegisterExtension
+    final Browsers browsers = new Browsers();
+
+    private int rooms;
+
+    /** A user in a page: the name it chose and the id the server gave it. */
+    private record User(Page page, String name, String id) {
+        Locator person(User other) {
+            return page.locator("#people li[data-peer-id='" + other.id + "']");
+        }
+
+        Locator conversationWith(User other) {
+            return page.locator(".log[data-peer-id='" + other.id + "'] li");
+        }
+
+        int probe(String counter) {
+            return ((Number) page.evaluate("() => window.__probe." + counter)).intValue();
+        }
+    }
+
+    @EachBrowser
+    void threeUsersChatPairwiseInBothDirections(BrowserKind browser) {
+        String room = newRoom();
+        User alice = join(browser, "Alice", room);
+        User bob = join(browser, "Bob", room);
+        User carol = join(browser, "Carol", room);
+        for (User user : List.of(alice, bob, carol)) {
+            assertThat(user.page().locator("#people li")).hasCount(2);
+        }
+
+        for (List<User> pair : List.of(List.of(alice, bob), List.of(bob, carol), List.of(carol, alice))) {
+            User caller = pair.get(0);
+            User callee = pair.get(1);
+            chat(caller, callee, caller.name() + " to " + callee.name());
+            chat(callee, caller, callee.name() + " back to " + caller.name());
+        }
+        for (User user : List.of(alice, bob, carol)) {
+            assertEquals(2, user.probe("connections"), user.name() + " needs one connection per other user");
+        }
+    }
+
+    @EachBrowser
+    void theReplyReusesTheConnectionWithoutRenegotiating(BrowserKind browser) {
+        String room = newRoom();
+        User alice = join(browser, "Alice", room);
+        User bob = join(browser, "Bob", room);
+
+        chat(alice, bob, "hello Bob");
+        chat(bob, alice, "hello Alice");
+        chat(alice, bob, "how are you?");
+
+        assertEquals(1, alice.probe("connections"));
+        assertEquals(1, bob.probe("connections"));
+        assertEquals(1, alice.probe("offers"), "Alice called, so she made the only offer");
+        assertEquals(0, bob.probe("offers"), "Bob's reply must not renegotiate");
+    }
+
+    @EachBrowser
+    void twoUsersClickingEachOtherAtOnceEndWithOneConnection(BrowserKind browser) {
+        String room = newRoom();
+        User alice = join(browser, "Alice", room);
+        User bob = join(browser, "Bob", room);
+        // Hold what the server relays, so that both offers are made before either arrives: a real collision.
+        alice.page().evaluate("() => { window.__probe.holding = true; }");
+        bob.page().evaluate("() => { window.__probe.holding = true; }");
+
+        alice.person(bob).locator("button").click();
+        bob.person(alice).locator("button").click();
+        waitFor(alice, "window.__probe.offers === 1");
+        waitFor(bob, "window.__probe.offers === 1");
+        alice.page().evaluate("() => window.__probe.release()");
+        bob.page().evaluate("() => window.__probe.release()");
+
+        assertThat(alice.person(bob).locator(".state")).hasText("connected");
+        assertThat(bob.person(alice).locator(".state")).hasText("connected");
+        chat(alice, bob, "we both called");
+        chat(bob, alice, "and it worked");
+        assertEquals(1, alice.probe("connections"));
+        assertEquals(1, bob.probe("connections"));
+    }
+
+    @EachBrowser
+    void aLeavingPeerIsMarkedOfflineAndAnUnacknowledgedMessageNotDelivered(BrowserKind browser) {
+        String room = newRoom();
+        User alice = join(browser, "Alice", room);
+        User bob = join(browser, "Bob", room);
+        chat(alice, bob, "first, delivered");
+        bob.page().evaluate("() => { window.__probe.dropReceipts = true; }");
+
+        send(alice, "second, never acknowledged");
+        assertThat(bob.conversationWith(alice).last()).hasText("Alice:second, never acknowledged");
+        Locator unacknowledged = alice.conversationWith(bob).filter(new Locator.FilterOptions().setHasText("second"));
+        assertThat(unacknowledged).hasAttribute("data-receipt", "sent");
+
+        bob.page().context().close();
+
+        assertThat(alice.person(bob)).hasAttribute("data-online", "false");
+        assertThat(alice.person(bob).locator(".state")).hasText("offline");
+        assertThat(unacknowledged).hasAttribute("data-receipt", "not-delivered");
+        assertThat(alice.conversationWith(bob).first()).hasText("You:first, delivered");
+        assertThat(alice.conversationWith(bob).first()).hasAttribute("data-receipt", "delivered");
+        assertThat(alice.conversationWith(bob).last()).hasText("Bob left the room.");
+        assertThat(alice.page().locator("#send")).isDisabled();
+    }
+
+    @EachBrowser
+    void messagesAndNamesAreShownAsTextAndRunNothing(BrowserKind browser) {
+        String room = newRoom();
+        String attack = "<img src=x onerror=\"window.injected = true\">";
+        User alice = join(browser, "<b>Alice</b>", room);
+        User bob = join(browser, "Bob", room);
+        assertThat(bob.person(alice).locator(".name")).hasText("<b>Alice</b>");
+
+        chat(alice, bob, attack);
+
+        assertThat(bob.page().locator("#conversations img")).hasCount(0);
+        assertThat(bob.page().locator("#people b")).hasCount(0);
+        assertEquals(false, bob.page().evaluate("() => window.injected === true"));
+    }
+
+    @EachBrowser
+    void unreadMessagesAreCountedInTheOtherConversations(BrowserKind browser) {
+        String room = newRoom();
+        User alice = join(browser, "Alice", room);
+        User bob = join(browser, "Bob", room);
+        User carol = join(browser, "Carol", room);
+        chat(alice, carol, "hi Carol");
+        chat(alice, bob, "hi Bob, now I look at you");
+
+        carol.person(alice).locator("button").click();
+        send(carol, "two");
+        send(carol, "three");
+
+        Locator badge = alice.person(carol).locator(".badge");
+        assertThat(badge).hasText("2");
+        assertThat(alice.person(bob).locator(".badge")).isHidden();
+        alice.person(carol).locator("button").click();
+        assertThat(badge).isHidden();
+        assertThat(alice.conversationWith(carol)).hasCount(3);
+    }
+
+    @Test
+    void chromiumAndFirefoxUsersChatWithEachOther() {
+        assumeTrue(BrowserKind.CHROMIUM.isSelected() && BrowserKind.FIREFOX.isSelected(),
+                "the interop test needs both browsers (-Dbrowsers=chromium,firefox)");
+        String room = newRoom();
+        User chromium = join(BrowserKind.CHROMIUM, "Chromium user", room);
+        User firefox = join(BrowserKind.FIREFOX, "Firefox user", room);
+
+        chat(chromium, firefox, "hello from Chromium");
+        chat(firefox, chromium, "hello from Firefox");
+        chat(chromium, firefox, "same connection both ways");
+        assertEquals(1, chromium.probe("connections"));
+        assertEquals(1, firefox.probe("connections"));
+    }
+
+    /** Each test has a room of its own on the shared server. */
+    private String newRoom() {
+        return "test-" + getClass().getSimpleName() + "-" + (++rooms) + "-" + System.nanoTime();
+    }
+
+    private User join(BrowserKind browser, String name, String room) {
+        Page page = browsers.newPage(browser);
+        page.context().addInitScript(probeScript());
+        page.navigate(app.url("/?room=" + encode(room) + "&name=" + encode(name)));
+        assertThat(page.locator("#my-id")).hasText(AN_ID);
+        assertThat(page.locator("#my-name")).hasText(name);
+        return new User(page, name, page.locator("#my-id").textContent());
+    }
+
+    /** {@code from} opens the conversation with {@code to} and sends; {@code to} gets it, {@code from} the receipt. */
+    private static void chat(User from, User to, String text) {
+        from.person(to).locator("button").click();
+        send(from, text);
+        assertThat(to.conversationWith(from).last()).hasText(from.name() + ":" + text);
+        assertThat(from.conversationWith(to).last()).hasAttribute("data-receipt", "delivered");
+    }
+
+    /** Sends in the open conversation, once it can. */
+    private static void send(User from, String text) {
+        assertThat(from.page().locator("#send")).isEnabled();
+        from.page().locator("#text").fill(text);
+        from.page().locator("#send").click();
+        assertThat(from.page().locator(".log:not([hidden]) li").last()).hasText("You:" + text);
+    }
+
+    private static void waitFor(User user, String condition) {
+        user.page().waitForFunction("() => " + condition);
+    }
+
+    private static String encode(String value) {
+        return URLEncoder.encode(value, StandardCharsets.UTF_8);
+    }
+
+    private static Path probeScript() {
+        try {
+            return Path.of(Step3PageTest.class.getResource("/page-probe.js").toURI());
+        } catch (URISyntaxException impossible) {
+            throw new IllegalStateException(impossible);
+        }
+    }
+}

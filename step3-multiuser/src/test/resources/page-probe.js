@@ -1,0 +1,42 @@
+// Added to each test page before its own scripts: lets a test observe and steer what the page does.
+(() => {
+  const probe = { connections: 0, offers: 0, holding: false, held: [], dropReceipts: false };
+  window.__probe = probe;
+
+  // Count RTCPeerConnections, and offers (a setLocalDescription made from the stable state).
+  const NativePeerConnection = window.RTCPeerConnection;
+  window.RTCPeerConnection = class extends NativePeerConnection {
+    constructor(...args) {
+      super(...args);
+      probe.connections += 1;
+    }
+
+    setLocalDescription(...args) {
+      if (this.signalingState === 'stable') probe.offers += 1;
+      return super.setLocalDescription(...args);
+    }
+  };
+
+  // Hold incoming signaling messages while probe.holding, to line up two offers for a collision.
+  const NativeWebSocket = window.WebSocket;
+  window.WebSocket = class extends NativeWebSocket {
+    addEventListener(type, listener, options) {
+      if (type !== 'message') return super.addEventListener(type, listener, options);
+      return super.addEventListener(type, (event) => {
+        if (probe.holding || probe.held.length > 0) probe.held.push(() => listener.call(this, event));
+        else listener.call(this, event);
+      }, options);
+    }
+  };
+  probe.release = () => {
+    probe.holding = false;
+    while (probe.held.length > 0) probe.held.shift()();
+  };
+
+  // Swallow delivery receipts, as if the page had gone before it could acknowledge.
+  const nativeSend = RTCDataChannel.prototype.send;
+  RTCDataChannel.prototype.send = function send(data) {
+    if (probe.dropReceipts && typeof data === 'string' && data.includes('"receipt"')) return;
+    return nativeSend.call(this, data);
+  };
+})();
