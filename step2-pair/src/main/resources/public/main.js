@@ -57,14 +57,17 @@ function connectTo(id) {
   pc.addEventListener('datachannel', ({ channel }) => useChannel(channel));
   showState($('connection'), pc.connectionState);
   setStatus('connecting', `connecting to ${id}`);
+  return pc;
 }
 
 // The newcomer makes the offer, and creates the data channel so the offer includes it.
 async function call(id) {
-  connectTo(id);
-  useChannel(pc.createDataChannel('chat'));
-  await pc.setLocalDescription(); // creates the offer
-  signaling.signal(id, { description: pc.localDescription });
+  const connection = connectTo(id);
+  useChannel(connection.createDataChannel('chat'));
+  await whileCurrent(connection, async () => {
+    await connection.setLocalDescription(); // creates the offer
+    signaling.signal(id, { description: connection.localDescription });
+  });
 }
 
 // The user who was waiting answers; its end of the data channel arrives in a 'datachannel' event.
@@ -74,14 +77,26 @@ function expectCall(id) {
 
 async function receiveSignal(from, { description, candidate }) {
   if (from !== peerId) return; // a late message from a peer that has left
-  if (description) {
-    await pc.setRemoteDescription(description);
-    if (description.type === 'offer') {
-      await pc.setLocalDescription(); // creates the answer
-      signaling.signal(from, { description: pc.localDescription });
+  const connection = pc;
+  await whileCurrent(connection, async () => {
+    if (description) {
+      await connection.setRemoteDescription(description);
+      if (description.type === 'offer') {
+        await connection.setLocalDescription(); // creates the answer
+        signaling.signal(from, { description: connection.localDescription });
+      }
+    } else {
+      await connection.addIceCandidate(candidate);
     }
-  } else {
-    await pc.addIceCandidate(candidate);
+  });
+}
+
+// If the peer leaves while a call awaits, hangUp() closes that connection and the call fails: no error then.
+async function whileCurrent(connection, steps) {
+  try {
+    await steps();
+  } catch (error) {
+    if (connection === pc) throw error;
   }
 }
 

@@ -93,13 +93,16 @@ public final class Peer {
     /**
      * Answers a refused frame with its error. The connection stays open, except after {@code too-large}:
      * a client that sends frames that large is not speaking this protocol, so it is closed with 1009.
+     *
+     * @return whether the connection is being closed, so that the caller treats the peer as gone
      */
-    public void reject(ProtocolException refused) {
+    public boolean reject(ProtocolException refused) {
         if (refused.code() == ErrorCode.TOO_LARGE) {
             sendAndClose(refused.toMessage(), CloseCodes.MESSAGE_TOO_BIG, "message too large");
-        } else {
-            send(refused.toMessage());
+            return true;
         }
+        send(refused.toMessage());
+        return false;
     }
 
     /**

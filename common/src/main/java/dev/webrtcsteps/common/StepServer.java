@@ -23,11 +23,10 @@ import java.util.function.Supplier;
 public final class StepServer {
 
     /**
-     * A WebSocket that shows no sign of life for this long is closed. Signaling servers ping every
-     * {@link #PING_INTERVAL}, and browsers answer pings by themselves, so only a vanished client times out.
+     * Jetty closes a WebSocket on which nothing was read or written for this long. The {@link Heartbeat}'s
+     * pings keep signaling connections busy, and it is what finds vanished clients; this is a backstop.
      */
-    public static final Duration WEBSOCKET_IDLE_TIMEOUT = Duration.ofSeconds(45);
-    public static final Duration PING_INTERVAL = Duration.ofSeconds(15);
+    public static final Duration WEBSOCKET_IDLE_TIMEOUT = Duration.ofMinutes(5);
 
     private StepServer() {
     }
@@ -48,10 +47,11 @@ public final class StepServer {
                 files.location = Location.CLASSPATH;
             });
             config.jetty.modifyWebSocketServletFactory(webSockets -> {
-                // Frames up to twice the protocol's limit are read and answered with a too-large error;
-                // beyond that Jetty closes the connection with 1009 without reading them.
-                webSockets.setMaxTextMessageSize(2L * Protocol.MAX_MESSAGE_CHARS);
-                webSockets.setMaxBinaryMessageSize(2L * Protocol.MAX_MESSAGE_CHARS);
+                // Jetty counts bytes, and a character takes up to 3 bytes of UTF-8: with room for 4 bytes a
+                // character, every frame just over the protocol's limit is still read and answered with a
+                // too-large error. Beyond that, Jetty closes the connection with 1009 without reading it.
+                webSockets.setMaxTextMessageSize(4L * Protocol.MAX_MESSAGE_CHARS);
+                webSockets.setMaxBinaryMessageSize(4L * Protocol.MAX_MESSAGE_CHARS);
                 webSockets.setIdleTimeout(WEBSOCKET_IDLE_TIMEOUT);
             });
             step.accept(config);

@@ -5,7 +5,10 @@ import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.webrtcsteps.common.protocol.CloseCodes;
+import dev.webrtcsteps.common.protocol.ErrorCode;
 import java.io.IOException;
+import java.lang.reflect.Field;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -61,6 +64,24 @@ class DocsTest {
         assertTrue(Excerpts.appearsIn(List.of("void run() {", "    go();", "}"), file));
         assertTrue(!Excerpts.appearsIn(List.of("void run() {", "  go();", "}"), file));
         assertTrue(!Excerpts.appearsIn(List.of("void run() {", "    stop();"), file));
+    }
+
+    @Test
+    void theProtocolReferenceListsEveryErrorCodeAndCloseCode() throws Exception {
+        String protocol = Files.readString(DOCS.resolve("protocol.md"));
+        List<String> missing = new ArrayList<>();
+        for (ErrorCode code : ErrorCode.values()) {
+            if (!protocol.contains("| `" + code.wireName() + "` |")) {
+                missing.add(code.wireName());
+            }
+        }
+        for (Field field : CloseCodes.class.getFields()) {
+            String closeCode = String.valueOf(field.getInt(null));
+            if (!protocol.contains("| " + closeCode + " |")) {
+                missing.add(closeCode);
+            }
+        }
+        assertEquals(List.of(), missing, "rows missing from the tables in docs/protocol.md");
     }
 
     @Test

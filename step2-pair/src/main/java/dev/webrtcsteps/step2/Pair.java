@@ -42,7 +42,7 @@ final class Pair {
         LOG.info("{} refused: the pair is complete", newcomer);
         newcomer.sendAndClose(new ServerMessage.Error(ErrorCode.ROOM_FULL,
                 "Two people are already chatting here, and step 2 holds only two. Try again when one of them leaves."),
-                CloseCodes.ROOM_FULL, "room full");
+                CloseCodes.ROOM_FULL, "room-full");
     }
 
     void receive(String sessionId, String frame) {
@@ -55,7 +55,9 @@ final class Pair {
                 relay(sender, request);
             }
         } catch (ProtocolException refused) {
-            sender.reject(refused);
+            if (sender.reject(refused)) {
+                leave(sessionId);
+            }
         }
     }
 

@@ -1,17 +1,21 @@
 package dev.webrtcsteps.step2;
 
+import static dev.webrtcsteps.testing.Eventually.eventually;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.webrtcsteps.common.Heartbeat;
 import dev.webrtcsteps.common.protocol.CloseCodes;
 import dev.webrtcsteps.common.protocol.Protocol;
 import dev.webrtcsteps.testing.AppServer;
 import dev.webrtcsteps.testing.SignalingClient;
+import dev.webrtcsteps.testing.SilentClient;
 import dev.webrtcsteps.testing.SignalingClient.Welcomed;
 import java.net.URI;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
@@ -29,9 +33,12 @@ class Step2SignalingTest {
     private static final ObjectMapper JSON = new ObjectMapper();
     private static final String OFFER = "{\"description\":{\"type\":\"offer\",\"sdp\":\"v=0\\r\\no=- 1 2 IN IP4 127.0.0.1\\r\\n\"}}";
 
+    /** A fast heartbeat, so that a vanished client is found within a second or two. */
+    private final Heartbeat heartbeat = new Heartbeat(Duration.ofMillis(400));
+
     /** A fresh server per test: the pair is server state. */
     @RegisterExtension
-    final AppServer app = new AppServer(Step2App::create);
+    final AppServer app = new AppServer(() -> Step2App.create(heartbeat));
 
     private URI signal() {
         return app.webSocket("/signal");
@@ -240,6 +247,37 @@ class Step2SignalingTest {
         }
         try (Welcomed fresh = SignalingClient.join(signal())) {
             assertNotEquals("", fresh.id());
+        }
+    }
+
+    @Test
+    void aClientThatStopsAnsweringIsDroppedWithinTwoHeartbeats() throws Exception {
+        try (Welcomed a = SignalingClient.join(signal()); SilentClient vanished = SilentClient.connect(signal())) {
+            String vanishedId = a.client().next("peer-joined").at("/peer/id").asText();
+            long joinedAt = heartbeat.beats();
+
+            assertEquals(vanishedId, a.client().next("peer-left").get("id").asText());
+
+            long beatsTaken = heartbeat.beats() - joinedAt;
+            assertTrue(beatsTaken <= 3, "peer-left should follow the second ping without an answer, took " + beatsTaken);
+            try (Welcomed c = SignalingClient.join(signal())) {
+                assertEquals(1, c.welcome().get("peers").size());
+            }
+        }
+    }
+
+    @Test
+    void clientsThatAnswerPingsStayConnected() {
+        try (Welcomed a = SignalingClient.join(signal()); Welcomed b = SignalingClient.join(signal())) {
+            a.client().next("peer-joined");
+            long start = heartbeat.beats();
+
+            eventually("four heartbeats", () -> heartbeat.beats() >= start + 4);
+
+            assertRelays(a, b);
+            assertRelays(b, a);
+            assertNothingElseArrived(a.client());
+            assertNothingElseArrived(b.client());
         }
     }
 

@@ -22,12 +22,15 @@ record JoinRequest(String room, String name) {
                 checkedName == null ? "Guest-" + newcomerId.substring(0, 4) : checkedName);
     }
 
-    /** The trimmed value, or null when none was given; refuses one that is too long or has control characters. */
+    /**
+     * The trimmed value, or null when none was given (or nothing visible); refuses one that is too long or has
+     * control characters.
+     */
     private static String check(String value, int maxLength, ErrorCode code, String what) throws ProtocolException {
-        if (value == null || value.isBlank()) {
+        String trimmed = value == null ? "" : trim(value);
+        if (trimmed.codePoints().allMatch(codePoint -> isBlank(codePoint) || codePoint == ZERO_WIDTH_JOINER)) {
             return null;
         }
-        String trimmed = value.strip();
         if (trimmed.codePointCount(0, trimmed.length()) > maxLength) {
             throw new ProtocolException(code, "A " + what + " may have at most " + maxLength + " characters.");
         }
@@ -35,6 +38,23 @@ record JoinRequest(String room, String name) {
             throw new ProtocolException(code, "A " + what + " may not contain control or formatting characters.");
         }
         return trimmed;
+    }
+
+    /** Trims every kind of space, including the no-break spaces that {@link String#strip()} keeps. */
+    private static String trim(String value) {
+        int start = 0;
+        int end = value.length();
+        while (start < end && isBlank(value.codePointAt(start))) {
+            start += Character.charCount(value.codePointAt(start));
+        }
+        while (end > start && isBlank(value.codePointBefore(end))) {
+            end -= Character.charCount(value.codePointBefore(end));
+        }
+        return value.substring(start, end);
+    }
+
+    private static boolean isBlank(int codePoint) {
+        return Character.isWhitespace(codePoint) || Character.isSpaceChar(codePoint);
     }
 
     /**

@@ -74,7 +74,9 @@ final class SignalingHub {
                 relay(sender, request);
             }
         } catch (ProtocolException refused) {
-            sender.peer().reject(refused);
+            if (sender.peer().reject(refused)) {
+                leave(sessionId);
+            }
         }
     }
 

@@ -52,8 +52,9 @@ public final class Protocol {
         try {
             message = JSON.readTree(frame);
         } catch (JsonProcessingException notJson) {
-            throw new ProtocolException(BAD_JSON, "That was not valid JSON: the problem is at character "
-                    + (notJson.getLocation() == null ? 0 : notJson.getLocation().getCharOffset() + 1) + ".");
+            long offset = notJson.getLocation() == null ? -1 : notJson.getLocation().getCharOffset();
+            throw new ProtocolException(BAD_JSON, offset < 0 ? "That was not valid JSON (or nested too deeply)."
+                    : "That was not valid JSON: the problem is at character " + (offset + 1) + ".");
         }
         if (message == null || !message.isObject()) {
             throw new ProtocolException(BAD_MESSAGE, "A message must be a JSON object with a \"type\".");

@@ -191,7 +191,7 @@ class ProtocolTest {
 
         @Test
         void errorCodesHaveTheirDocumentedWireNames() {
-            assertEquals(List.of("bad-json", "bad-message", "unknown-peer", "too-large", "room-full"),
+            assertEquals(List.of("bad-json", "bad-message", "unknown-peer", "too-large", "room-full", "server-full", "bad-name", "bad-room"),
                     Stream.of(ErrorCode.values()).map(ErrorCode::wireName).toList());
         }
 
