@@ -1,6 +1,7 @@
 // Added to each test page before its own scripts: lets a test observe and steer what the page does.
 (() => {
-  const probe = { connections: 0, offers: 0, holding: false, held: [], dropReceipts: false };
+  const probe = { connections: 0, offers: 0, sockets: 0, holding: false, held: [], dropReceipts: false };
+  const peerConnections = [];
   window.__probe = probe;
 
   // Count RTCPeerConnections, and offers (a setLocalDescription made from the stable state).
@@ -9,6 +10,7 @@
     constructor(...args) {
       super(...args);
       probe.connections += 1;
+      peerConnections.push(this);
     }
 
     setLocalDescription(...args) {
@@ -17,9 +19,23 @@
     }
   };
 
-  // Hold incoming signaling messages while probe.holding, to line up two offers for a collision.
+  // Make every open connection report an ICE failure, as a network change would: only the state is faked.
+  probe.failIce = () => {
+    for (const pc of peerConnections.filter((each) => each.connectionState === 'connected')) {
+      Object.defineProperty(pc, 'iceConnectionState', { get: () => 'failed', configurable: true });
+      pc.dispatchEvent(new Event('iceconnectionstatechange'));
+      delete pc.iceConnectionState; // the real state again, from the prototype
+    }
+  };
+
+  // Count signaling WebSockets opened; hold incoming signaling messages while probe.holding, to line up two offers for a collision.
   const NativeWebSocket = window.WebSocket;
   window.WebSocket = class extends NativeWebSocket {
+    constructor(...args) {
+      super(...args);
+      probe.sockets += 1;
+    }
+
     addEventListener(type, listener, options) {
       if (type !== 'message') return super.addEventListener(type, listener, options);
       return super.addEventListener(type, (event) => {

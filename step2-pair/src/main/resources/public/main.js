@@ -10,9 +10,15 @@ let channel; // the chat data channel on it
 const signaling = connectSignaling('/signal', {
   welcome: ({ id, peers }) => {
     $('my-id').textContent = id;
-    if (peers.length > 0) {
+    if (peerId && peers.some((peer) => peer.id === peerId)) {
+      setStatus('connected', `connected to ${peerId}`); // back after a drop, with the same id and peer
+    } else if (peers.length > 0) {
       call(peers[0].id).catch(showError);
+    } else if (channel?.readyState === 'open') {
+      // The server restarted and forgot us both: keep chatting until the peer is back and calls again.
+      setStatus('connected', 'connected; the signaling server restarted, waiting for your peer to return');
     } else {
+      hangUp();
       setStatus('waiting', 'waiting for a peer');
     }
   },
@@ -31,10 +37,9 @@ const signaling = connectSignaling('/signal', {
       signaling.close(); // the server would close it in a moment anyway
     }
   },
-}, ({ code }) => {
-  if ($('status').dataset.state !== 'room-full') {
-    setStatus('disconnected', `disconnected from the signaling server (${code})`);
-  }
+}, ({ code }, delay) => {
+  setStatus('reconnecting', `lost the signaling server (${code}); reconnecting in ${Math.round(delay / 1000)} s`
+    + (channel?.readyState === 'open' ? '; the chat keeps working' : ''));
 });
 
 $('compose').addEventListener('submit', (event) => {

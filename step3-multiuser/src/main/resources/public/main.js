@@ -5,7 +5,6 @@ import { appendMessage, showError, showState } from '/common/ui.js';
 import { connectSignaling } from '/common/signaling.js';
 
 const $ = (id) => document.getElementById(id);
-const peerConnectionById = new Map(); // peer id -> RTCPeerConnection: one per pair, created on first contact
 const people = new Map(); // peer id -> what this page knows about that person (see addPerson)
 let myId;
 let selected; // the person whose conversation is shown
@@ -20,14 +19,7 @@ for (const key of ['room', 'name']) {
 }
 
 const signaling = connectSignaling(`/signal?${join}`, {
-  welcome: ({ id, name, room, peers }) => {
-    myId = id;
-    $('my-name').textContent = name;
-    $('my-id').textContent = id;
-    $('room-name').textContent = room;
-    setStatus('online', 'online');
-    peers.forEach(addPerson);
-  },
+  welcome,
   'peer-joined': ({ peer }) => addPerson(peer),
   'peer-left': ({ id }) => personLeft(id),
   signal: ({ from, data }) => receiveSignal(from, data).catch(showError),
@@ -38,11 +30,47 @@ const signaling = connectSignaling(`/signal?${join}`, {
       signaling.close();
     }
   },
-}, ({ code }) => {
-  if ($('status').dataset.state !== 'refused') {
-    setStatus('disconnected', `disconnected from the signaling server (${code}); open chats keep working`);
-  }
+}, ({ code }, delay) => {
+  setStatus('reconnecting', `lost the signaling server (${code}); reconnecting in ${Math.round(delay / 1000)} s;`
+    + ' open chats keep working');
 });
+
+// The first welcome, or a new one after the page reconnected (docs/reliability.md).
+function welcome({ id, name, room, peers }) {
+  if (myId && id !== myId) {
+    movedTo(id); // the server restarted and gave us a new id
+  }
+  myId = id;
+  for (const person of people.values()) person.polite = myId > person.id;
+  $('my-name').textContent = name;
+  $('my-id').textContent = id;
+  $('room-name').textContent = room;
+  setStatus('online', 'online');
+  const present = new Set(peers.map((peer) => peer.id));
+  for (const person of people.values()) {
+    if (!present.has(person.id) && !hasOpenChat(person)) personLeft(person.id); // left while we were away
+  }
+  peers.forEach(addPerson);
+}
+
+/**
+ * After a server restart everyone has a new id. Open chats go on over their peer connections; each side tells
+ * the other its new id over the chat channel, so that the person keeps one entry (see movedPeer). Entries
+ * without an open chat are dropped: the new welcome and peer-joined messages list who is there now.
+ */
+function movedTo(newId) {
+  for (const person of people.values()) {
+    if (hasOpenChat(person)) {
+      person.channel.send(JSON.stringify({ type: 'moved', id: newId }));
+    } else {
+      forget(person);
+    }
+  }
+}
+
+function hasOpenChat(person) {
+  return person.channel?.readyState === 'open';
+}
 
 $('compose').addEventListener('submit', (event) => {
   event.preventDefault();
@@ -82,6 +110,7 @@ function addPerson({ id, name }) {
     polite: myId > id, // the two sides of a pair always disagree, which is all perfect negotiation needs
     makingOffer: false,
     ignoreOffer: false,
+    pc: undefined,
     channel: undefined,
     unread: 0,
     awaitingReceipt: new Map(), // message number -> its <li>, until the peer's page acknowledges it
@@ -100,8 +129,8 @@ function personLeft(id) {
   if (!person?.online) return;
   person.online = false;
   person.item.dataset.online = 'false';
-  peerConnectionById.get(id)?.close();
-  peerConnectionById.delete(id);
+  person.pc?.close();
+  person.pc = undefined;
   person.channel = undefined;
   for (const item of person.awaitingReceipt.values()) item.dataset.receipt = 'not-delivered';
   person.awaitingReceipt.clear();
@@ -109,6 +138,32 @@ function personLeft(id) {
   appendNote(person.log, `${person.name} left the room.`);
   $('alone').hidden = [...people.values()].some((other) => other.online);
   updateConversation();
+}
+
+/** A peer we chat with has a new id after a server restart: the same person, under its new id. */
+function movedPeer(person, newId) {
+  const twin = people.get(newId); // its entry from the new presence list, if that came first
+  if (twin && twin !== person) {
+    if (selected === twin) select(person);
+    forget(twin);
+  }
+  people.delete(person.id);
+  person.id = newId;
+  person.polite = myId > newId;
+  person.online = true;
+  person.item.dataset.peerId = newId;
+  person.item.dataset.online = 'true';
+  person.log.dataset.peerId = newId;
+  people.set(newId, person);
+}
+
+/** Removes a person's entry, conversation and connection from the page. */
+function forget(person) {
+  person.pc?.close();
+  people.delete(person.id);
+  person.item.remove();
+  person.log.remove();
+  if (selected === person) selected = undefined;
 }
 
 function select(person) {
@@ -134,10 +189,9 @@ function updateConversation() {
 // --- One connection per pair, perfect negotiation --------------------------------------------------------
 
 function connectionFor(person) {
-  let pc = peerConnectionById.get(person.id);
-  if (pc) return pc;
-  pc = new RTCPeerConnection();
-  peerConnectionById.set(person.id, pc);
+  if (person.pc) return person.pc;
+  const pc = new RTCPeerConnection(); // one per pair, created on first contact, reused both ways
+  person.pc = pc;
   // Both sides create the same pre-negotiated channel (id 0): one channel per pair, whoever calls first.
   useChannel(person, pc.createDataChannel('chat', { negotiated: true, id: 0 }));
 
@@ -222,6 +276,8 @@ function receiveChat(person, data) {
       person.badge.textContent = String(person.unread);
       person.badge.hidden = false;
     }
+  } else if (message.type === 'moved' && typeof message.id === 'string') {
+    movedPeer(person, message.id);
   } else if (message.type === 'receipt') {
     const item = person.awaitingReceipt.get(message.number);
     if (item) item.dataset.receipt = 'delivered';

@@ -8,6 +8,7 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
+import java.util.function.Consumer;
 import org.eclipse.jetty.websocket.api.Callback;
 import org.eclipse.jetty.websocket.api.Session;
 import org.eclipse.jetty.websocket.common.WebSocketSession;
@@ -19,8 +20,8 @@ import org.slf4j.LoggerFactory;
  * Finds connections whose other end has vanished without a close: a crashed tab, a laptop that went to
  * sleep, a cable pulled. Every {@code interval} it pings each connection; browsers answer pings by
  * themselves. A connection that has sent nothing at all (no pong, no message) since the previous ping is
- * disconnected, and the normal close handling tells its peers. So a vanished client is gone within two
- * intervals.
+ * handed to {@code onSilent} to be disconnected, and the normal close handling tells its peers. So a vanished
+ * client is gone within two intervals.
  *
  * <p>Answers are noticed by the bytes the connection has read, because Javalin's WebSocket handlers do not
  * report pongs.
@@ -31,14 +32,13 @@ public final class Heartbeat implements AutoCloseable {
     private static final ByteBuffer EMPTY = ByteBuffer.allocate(0);
     private static final long NOT_PINGED_YET = -1;
 
-    /** How often connections are pinged, unless {@code HEARTBEAT_SECONDS} says otherwise. */
-    public static final Duration DEFAULT_INTERVAL = Duration.ofSeconds(15);
-
     private final ScheduledExecutorService timer;
     private final Map<Session, Long> bytesReadAtLastPing = new ConcurrentHashMap<>();
     private final AtomicLong beats = new AtomicLong();
+    private final Consumer<Session> onSilent;
 
-    public Heartbeat(Duration interval) {
+    public Heartbeat(Duration interval, Consumer<Session> onSilent) {
+        this.onSilent = onSilent;
         timer = Executors.newSingleThreadScheduledExecutor(runnable -> {
             Thread thread = new Thread(runnable, "heartbeat");
             thread.setDaemon(true);
@@ -46,23 +46,6 @@ public final class Heartbeat implements AutoCloseable {
         });
         long millis = interval.toMillis();
         timer.scheduleAtFixedRate(this::beat, millis, millis, TimeUnit.MILLISECONDS);
-    }
-
-    /** Reads {@code HEARTBEAT_SECONDS}; a bad value is an {@link IllegalArgumentException} that says how to fix it. */
-    public static Duration intervalFromEnvironment(Map<String, String> environment) {
-        String text = environment.get("HEARTBEAT_SECONDS");
-        if (text == null || text.isBlank()) {
-            return DEFAULT_INTERVAL;
-        }
-        try {
-            int seconds = Integer.parseInt(text.trim());
-            if (seconds >= 1 && seconds <= 3600) {
-                return Duration.ofSeconds(seconds);
-            }
-        } catch (NumberFormatException notANumber) {
-            // reported below
-        }
-        throw new IllegalArgumentException("HEARTBEAT_SECONDS must be a whole number from 1 to 3600, but it is '" + text + "'.");
     }
 
     public void watch(Session session) {
@@ -88,9 +71,8 @@ public final class Heartbeat implements AutoCloseable {
             try {
                 long now = bytesRead(session);
                 if (now == before) {
-                    LOG.info("Disconnecting {}: no answer to the last ping", session.getRemoteSocketAddress());
                     forget(session);
-                    session.disconnect();
+                    onSilent.accept(session);
                 } else if (bytesReadAtLastPing.replace(session, before, now)) { // unless it closed meanwhile
                     session.sendPing(EMPTY.duplicate(), Callback.NOOP);
                 }

@@ -19,6 +19,7 @@ public final class AppServer implements BeforeAllCallback, AfterAllCallback, Bef
 
     private final Supplier<Javalin> factory;
     private Javalin app;
+    private int port;
     private boolean perTest;
 
     public AppServer(Supplier<Javalin> factory) {
@@ -28,11 +29,22 @@ public final class AppServer implements BeforeAllCallback, AfterAllCallback, Bef
     /** Starts the app (port 0: the system picks a free one). Also called by JUnit before the class's tests. */
     public AppServer start() {
         app = factory.get().start("127.0.0.1", 0);
+        port = app.port();
         return this;
     }
 
+    /** Stops the server, as a crash or a redeploy would; {@link #startAgain()} brings up a fresh one. */
+    public void stop() {
+        close();
+    }
+
+    /** A new app from the factory (so: fresh server state) on the port the stopped one had. */
+    public void startAgain() {
+        app = factory.get().start("127.0.0.1", port);
+    }
+
     public int port() {
-        return app.port();
+        return port;
     }
 
     /** The URL of a page, e.g. {@code url("/")}. */

@@ -65,7 +65,7 @@ public enum BrowserKind {
         return selected().anyMatch(this::equals);
     }
 
-    Browser launch(Playwright playwright) {
+    public Browser launch(Playwright playwright) {
         boolean system = !"playwright".equals(System.getProperty("browser.source", "system"));
         BrowserType.LaunchOptions options = new BrowserType.LaunchOptions().setHeadless(!headed());
         if (this == CHROMIUM) {

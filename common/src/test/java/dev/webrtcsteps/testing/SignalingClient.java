@@ -86,6 +86,20 @@ public final class SignalingClient implements AutoCloseable {
         return error;
     }
 
+    /** Reads past other messages to the next one of this type (say, past rate-limited errors to a signal). */
+    public JsonNode drainUntil(String type) {
+        JsonNode message = next();
+        while (!message.path("type").asText().equals(type)) {
+            message = next();
+        }
+        return message;
+    }
+
+    /** Whether a message of this type has arrived and not been read yet, without waiting or reading it. */
+    public boolean hasReceived(String type) {
+        return received.stream().anyMatch(message -> message.path("type").asText().equals(type));
+    }
+
     /** Messages that have arrived and not been read yet, without waiting. */
     public List<JsonNode> drain() {
         List<JsonNode> messages = new ArrayList<>();
@@ -96,6 +110,16 @@ public final class SignalingClient implements AutoCloseable {
     public SignalingClient send(String text) {
         socket.sendText(text, true).orTimeout(WAIT.toSeconds(), TimeUnit.SECONDS).join();
         return this;
+    }
+
+    /** Sends unless the connection is closed already; whether it was sent. */
+    public boolean trySend(String text) {
+        try {
+            socket.sendText(text, true).orTimeout(WAIT.toSeconds(), TimeUnit.SECONDS).join();
+            return true;
+        } catch (RuntimeException closed) {
+            return false;
+        }
     }
 
     public SignalingClient send(Object message) {
@@ -114,6 +138,11 @@ public final class SignalingClient implements AutoCloseable {
     /** The code the server closed the connection with, waiting up to 10 s for the close. */
     public int awaitClose() {
         return closeCode.orTimeout(WAIT.toSeconds(), TimeUnit.SECONDS).join();
+    }
+
+    /** Waits up to 10 s until the connection has ended, with a close frame or without. */
+    public void awaitClosed() {
+        closeCode.handle((code, error) -> code).orTimeout(WAIT.toSeconds(), TimeUnit.SECONDS).join();
     }
 
     public boolean isClosedByServer() {

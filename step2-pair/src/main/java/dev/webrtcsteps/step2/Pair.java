@@ -1,106 +1,74 @@
 package dev.webrtcsteps.step2;
 
+import dev.webrtcsteps.common.Connection;
 import dev.webrtcsteps.common.Peer;
-import dev.webrtcsteps.common.protocol.ClientMessage.SignalRequest;
+import dev.webrtcsteps.common.Refusal;
+import dev.webrtcsteps.common.Signaling;
 import dev.webrtcsteps.common.protocol.CloseCodes;
 import dev.webrtcsteps.common.protocol.ErrorCode;
 import dev.webrtcsteps.common.protocol.PeerInfo;
-import dev.webrtcsteps.common.protocol.Protocol;
-import dev.webrtcsteps.common.protocol.ProtocolException;
 import dev.webrtcsteps.common.protocol.ServerMessage;
-import java.util.LinkedHashMap;
+import java.util.ArrayList;
 import java.util.List;
-import java.util.Map;
-import org.eclipse.jetty.websocket.api.Session;
-import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
+import java.util.function.Function;
 
 /**
  * Step 2's whole state: at most two users, who may signal only to each other. When one leaves, the other
  * waits for the next newcomer. Thread-safe: Jetty calls it from many threads.
  */
-final class Pair {
+final class Pair implements Signaling {
 
     static final int CAPACITY = 2;
-    private static final Logger LOG = LoggerFactory.getLogger(Pair.class);
 
-    private final Map<String, Peer> peersBySession = new LinkedHashMap<>();
+    private final List<Peer> peers = new ArrayList<>(CAPACITY); // guarded by this
 
-    void join(String sessionId, Session session) {
-        Peer newcomer = new Peer(Peer.newId(), session);
-        synchronized (this) {
-            if (peersBySession.size() < CAPACITY) {
-                List<PeerInfo> present = peersBySession.values().stream().map(Peer::info).toList();
-                // Welcome first, so the newcomer knows its id before anyone can signal to it.
-                newcomer.send(new ServerMessage.Welcome(newcomer.id(), present));
-                peersBySession.values().forEach(other -> other.send(new ServerMessage.PeerJoined(newcomer.info())));
-                peersBySession.put(sessionId, newcomer);
-                LOG.info("{} joined ({} of {})", newcomer, peersBySession.size(), CAPACITY);
-                return;
-            }
+    @Override
+    public synchronized Peer join(Connection connection, Function<String, String> query) throws Refusal {
+        if (peers.size() >= CAPACITY) {
+            throw new Refusal(ErrorCode.ROOM_FULL, "Two people are already chatting here, and step 2 holds only two."
+                    + " Try again when one of them leaves.", CloseCodes.ROOM_FULL);
         }
-        LOG.info("{} refused: the pair is complete", newcomer);
-        newcomer.sendAndClose(new ServerMessage.Error(ErrorCode.ROOM_FULL,
-                "Two people are already chatting here, and step 2 holds only two. Try again when one of them leaves."),
-                CloseCodes.ROOM_FULL, "room-full");
+        Peer newcomer = new Peer(Peer.newId(), null, connection);
+        // Welcome first, so the newcomer knows its id before anyone can signal to it.
+        newcomer.send(new ServerMessage.Welcome(newcomer.id(), present(), newcomer.resumeToken()));
+        peers.forEach(other -> other.send(new ServerMessage.PeerJoined(newcomer.info())));
+        peers.add(newcomer);
+        return newcomer;
     }
 
-    void receive(String sessionId, String frame) {
-        Peer sender = peer(sessionId);
-        if (sender == null) {
-            return; // refused or already gone
-        }
-        try {
-            if (Protocol.decode(frame) instanceof SignalRequest request) {
-                relay(sender, request);
-            }
-        } catch (ProtocolException refused) {
-            if (sender.reject(refused)) {
-                leave(sessionId);
-            }
-        }
+    /** The other one of the pair, if that is whom the sender names. */
+    @Override
+    public synchronized Peer addressee(Peer sender, String id) {
+        return peers.stream().filter(peer -> peer != sender && peer.id().equals(id)).findFirst().orElse(null);
     }
 
-    void receiveBinary(String sessionId) {
-        Peer sender = peer(sessionId);
-        if (sender != null) {
-            sender.send(new ServerMessage.Error(ErrorCode.BAD_MESSAGE,
-                    "Binary frames are not part of the protocol; send JSON text frames."));
+    @Override
+    public synchronized ServerMessage.Welcome welcomeBack(Peer peer) {
+        if (!peers.contains(peer)) {
+            return null;
+        }
+        List<PeerInfo> others = peers.stream().filter(other -> other != peer).map(Peer::info).toList();
+        return new ServerMessage.Welcome(peer.id(), others, peer.resumeToken());
+    }
+
+    @Override
+    public synchronized void leave(Peer leaving) {
+        if (peers.remove(leaving)) {
+            peers.forEach(other -> other.send(new ServerMessage.PeerLeft(leaving.id())));
         }
     }
 
-    /** Hands the signal to its addressee, stamped with the sender's real id: a client cannot pose as another. */
-    private void relay(Peer sender, SignalRequest request) {
-        Peer addressee = peerById(request.to());
-        if (addressee == null || addressee == sender) {
-            sender.send(new ServerMessage.Error(ErrorCode.UNKNOWN_PEER,
-                    "No other peer with that id is connected; it may have left. Wait for a peer-joined message."));
-            return;
-        }
-        addressee.send(new ServerMessage.Signal(sender.id(), request.data()));
+    @Override
+    public synchronized int users() {
+        return peers.size();
     }
 
-    void leave(String sessionId) {
-        synchronized (this) {
-            Peer leaving = peersBySession.remove(sessionId);
-            if (leaving == null) {
-                return;
-            }
-            leaving.closed();
-            peersBySession.values().forEach(other -> other.send(new ServerMessage.PeerLeft(leaving.id())));
-            LOG.info("{} left", leaving);
-        }
+    @Override
+    public synchronized int rooms() {
+        return peers.isEmpty() ? 0 : 1;
     }
 
-    synchronized int size() {
-        return peersBySession.size();
-    }
-
-    private synchronized Peer peer(String sessionId) {
-        return peersBySession.get(sessionId);
-    }
-
-    private synchronized Peer peerById(String id) {
-        return peersBySession.values().stream().filter(peer -> peer.id().equals(id)).findFirst().orElse(null);
+    private List<PeerInfo> present() {
+        return peers.stream().map(Peer::info).toList();
     }
 }

@@ -1,6 +1,7 @@
 package dev.webrtcsteps.step2;
 
-import dev.webrtcsteps.common.Heartbeat;
+import dev.webrtcsteps.common.SignalingEndpoint;
+import dev.webrtcsteps.common.SignalingSettings;
 import dev.webrtcsteps.common.StepServer;
 import io.javalin.Javalin;
 
@@ -14,26 +15,11 @@ public final class Step2App {
     }
 
     public static Javalin create() {
-        return create(new Heartbeat(Heartbeat.intervalFromEnvironment(System.getenv())));
+        return create(new SignalingEndpoint(new Pair(), SignalingSettings.fromEnvironment(System.getenv())));
     }
 
-    static Javalin create(Heartbeat heartbeat) {
-        Pair pair = new Pair();
-        return StepServer.create(config -> {
-            config.events.serverStopped(heartbeat::close);
-            config.routes.ws("/signal", ws -> {
-                ws.onConnect(ctx -> {
-                    heartbeat.watch(ctx.session);
-                    pair.join(ctx.sessionId(), ctx.session);
-                });
-                ws.onMessage(ctx -> pair.receive(ctx.sessionId(), ctx.message()));
-                ws.onBinaryMessage(ctx -> pair.receiveBinary(ctx.sessionId()));
-                ws.onClose(ctx -> {
-                    heartbeat.forget(ctx.session);
-                    pair.leave(ctx.sessionId());
-                });
-            });
-        });
+    static Javalin create(SignalingEndpoint signaling) {
+        return StepServer.create(signaling::addRoutes);
     }
 
     public static void main(String[] args) {

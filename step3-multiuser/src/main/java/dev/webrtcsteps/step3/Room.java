@@ -33,10 +33,19 @@ final class Room {
     synchronized void add(Peer newcomer) {
         List<PeerInfo> present = peersById.values().stream().map(Peer::info).toList();
         // Welcome first, so the newcomer knows its id before anyone can signal to it.
-        newcomer.send(new ServerMessage.Welcome(newcomer.id(), newcomer.info().name(), name, present));
+        newcomer.send(welcome(newcomer, present));
         ServerMessage joined = new ServerMessage.PeerJoined(newcomer.info());
         peersById.values().forEach(member -> member.send(joined));
         peersById.put(newcomer.id(), newcomer);
+    }
+
+    /** The welcome for a member back on a new connection: who is here now, besides itself. */
+    synchronized ServerMessage.Welcome welcomeBack(Peer member) {
+        return welcome(member, peersById.values().stream().filter(other -> other != member).map(Peer::info).toList());
+    }
+
+    private ServerMessage.Welcome welcome(Peer peer, List<PeerInfo> present) {
+        return new ServerMessage.Welcome(peer.id(), peer.info().name(), name, present, peer.resumeToken());
     }
 
     synchronized void remove(Peer leaving) {

@@ -1,6 +1,7 @@
 package dev.webrtcsteps.step3;
 
-import dev.webrtcsteps.common.Heartbeat;
+import dev.webrtcsteps.common.SignalingEndpoint;
+import dev.webrtcsteps.common.SignalingSettings;
 import dev.webrtcsteps.common.StepServer;
 import io.javalin.Javalin;
 
@@ -14,26 +15,12 @@ public final class Step3App {
     }
 
     public static Javalin create() {
-        return create(new SignalingHub(Limits.fromEnvironment(System.getenv())),
-                new Heartbeat(Heartbeat.intervalFromEnvironment(System.getenv())));
+        SignalingHub hub = new SignalingHub(Limits.fromEnvironment(System.getenv()));
+        return create(new SignalingEndpoint(hub, SignalingSettings.fromEnvironment(System.getenv())));
     }
 
-    static Javalin create(SignalingHub hub, Heartbeat heartbeat) {
-        return StepServer.create(config -> {
-            config.events.serverStopped(heartbeat::close);
-            config.routes.ws("/signal", ws -> {
-                ws.onConnect(ctx -> {
-                    heartbeat.watch(ctx.session);
-                    hub.join(ctx.sessionId(), ctx.session, ctx.queryParam("room"), ctx.queryParam("name"));
-                });
-                ws.onMessage(ctx -> hub.receive(ctx.sessionId(), ctx.message()));
-                ws.onBinaryMessage(ctx -> hub.receiveBinary(ctx.sessionId()));
-                ws.onClose(ctx -> {
-                    heartbeat.forget(ctx.session);
-                    hub.leave(ctx.sessionId());
-                });
-            });
-        });
+    static Javalin create(SignalingEndpoint signaling) {
+        return StepServer.create(signaling::addRoutes);
     }
 
     public static void main(String[] args) {

@@ -2,10 +2,14 @@ package dev.webrtcsteps.step3;
 
 import static com.microsoft.playwright.assertions.PlaywrightAssertions.assertThat;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import com.microsoft.playwright.Locator;
 import com.microsoft.playwright.Page;
+import com.microsoft.playwright.assertions.LocatorAssertions;
+import dev.webrtcsteps.common.SignalingEndpoint;
+import dev.webrtcsteps.common.SignalingSettings;
 import dev.webrtcsteps.testing.AppServer;
 import dev.webrtcsteps.testing.BrowserKind;
 import dev.webrtcsteps.testing.Browsers;
@@ -29,9 +33,17 @@ import org.junit.jupiter.api.extension.RegisterExtension;
 class Step3PageTest {
 
     private static final Pattern AN_ID = Pattern.compile("^[A-Za-z0-9_-]{22}$");
+    /** Reconnecting waits up to 10 s between tries (exponential backoff). */
+    private static final LocatorAssertions.HasAttributeOptions LONG_WAIT = new LocatorAssertions.HasAttributeOptions().setTimeout(20_000);
+
+    /** The server's signaling endpoint, to drop a page's connection as a network failure would. */
+    private static SignalingEndpoint signaling;
 
     @RegisterExtension
-    static final AppServer app = new AppServer(Step3App::create);
+    static final AppServer app = new AppServer(() -> {
+        signaling = new SignalingEndpoint(new SignalingHub(Limits.DEFAULT), SignalingSettings.DEFAULTS);
+        return Step3App.create(signaling);
+    });
 
     @RegisterExtension
     final Browsers browsers = new Browsers();
@@ -84,8 +96,7 @@ class Step3PageTest {
         chat(bob, alice, "hello Alice");
         chat(alice, bob, "how are you?");
 
-        assertEquals(1, alice.probe("connections"));
-        assertEquals(1, bob.probe("connections"));
+        assertOneConnectionEach(alice, bob);
         assertEquals(1, alice.probe("offers"), "Alice called, so she made the only offer");
         assertEquals(0, bob.probe("offers"), "Bob's reply must not renegotiate");
     }
@@ -110,8 +121,7 @@ class Step3PageTest {
         assertThat(bob.person(alice).locator(".state")).hasText("connected");
         chat(alice, bob, "we both called");
         chat(bob, alice, "and it worked");
-        assertEquals(1, alice.probe("connections"));
-        assertEquals(1, bob.probe("connections"));
+        assertOneConnectionEach(alice, bob);
     }
 
     @EachBrowser
@@ -174,6 +184,79 @@ class Step3PageTest {
         assertThat(alice.conversationWith(carol)).hasCount(3);
     }
 
+    @EachBrowser
+    void anIceFailureRestartsIceOnTheSameConnectionAndTheChatGoesOn(BrowserKind browser) {
+        String room = newRoom();
+        User alice = join(browser, "Alice", room);
+        User bob = join(browser, "Bob", room);
+        chat(alice, bob, "before the network changed");
+        assertEquals(1, alice.probe("offers"));
+
+        alice.page().evaluate("() => window.__probe.failIce()");
+
+        waitFor(alice, "window.__probe.offers === 2"); // restartIce() renegotiates: a new offer, new ICE credentials
+        assertThat(alice.person(bob).locator(".state")).hasText("connected");
+        chat(alice, bob, "after the ICE restart");
+        chat(bob, alice, "still here");
+        assertOneConnectionEach(alice, bob);
+    }
+
+    @EachBrowser
+    void aPageWhoseConnectionDropsResumesWithItsIdAndItsPeersSeeNoLeave(BrowserKind browser) {
+        String room = newRoom();
+        User alice = join(browser, "Alice", room);
+        User bob = join(browser, "Bob", room);
+        chat(alice, bob, "before the drop");
+
+        signaling.dropConnection(alice.id());
+
+        waitFor(alice, "window.__probe.sockets === 2");
+        assertThat(alice.page().locator("#status")).hasAttribute("data-state", "online");
+        assertThat(alice.page().locator("#my-id")).hasText(alice.id());
+        assertThat(bob.person(alice)).hasAttribute("data-online", "true");
+        assertThat(bob.page().locator(".log .note")).hasCount(0);
+        assertEquals(1, bob.probe("sockets"));
+        User carol = join(browser, "Carol", room); // the server's presence is intact too
+        assertThat(carol.page().locator("#people li")).hasCount(2);
+        chat(bob, alice, "after the drop");
+        chat(alice, carol, "hello Carol");
+    }
+
+    @EachBrowser
+    void openChatsGoOnWhileTheServerIsDownAndPagesReconnectWhenItIsBack(BrowserKind browser) {
+        String room = newRoom();
+        User alice = join(browser, "Alice", room);
+        User bob = join(browser, "Bob", room);
+        chat(alice, bob, "before the restart");
+
+        app.stop();
+        for (User user : List.of(alice, bob)) {
+            assertThat(user.page().locator("#status")).hasAttribute("data-state", "reconnecting");
+        }
+        chat(alice, bob, "while the server is down");
+        chat(bob, alice, "peer to peer, no server needed");
+
+        app.startAgain();
+        for (User user : List.of(alice, bob)) {
+            assertThat(user.page().locator("#status")).hasAttribute("data-state", "online", LONG_WAIT);
+            assertThat(user.page().locator("#my-id")).not().hasText(user.id()); // a new server, new ids
+        }
+        User aliceNow = again(alice);
+        User bobNow = again(bob);
+        assertNotEquals(alice.id(), aliceNow.id());
+        // One entry per person, under the new id, with the open chat still in it.
+        assertThat(aliceNow.page().locator("#people li")).hasCount(1);
+        assertThat(aliceNow.person(bobNow)).hasAttribute("data-online", "true");
+        assertThat(bobNow.page().locator("#people li")).hasCount(1);
+        assertThat(bobNow.person(aliceNow)).hasAttribute("data-online", "true");
+        chat(aliceNow, bobNow, "after the restart");
+        chat(bobNow, aliceNow, "same connection");
+        assertThat(bobNow.conversationWith(aliceNow)).hasCount(5);
+        assertOneConnectionEach(alice, bob);
+        User carol = join(browser, "Carol", room);
+        assertThat(carol.page().locator("#people li")).hasCount(2);
+    }
+
     @Test
     void chromiumAndFirefoxUsersChatWithEachOther() {
         assumeTrue(BrowserKind.CHROMIUM.isSelected() && BrowserKind.FIREFOX.isSelected(),
@@ -185,8 +268,12 @@ class Step3PageTest {
         chat(chromium, firefox, "hello from Chromium");
         chat(firefox, chromium, "hello from Firefox");
         chat(chromium, firefox, "same connection both ways");
-        assertEquals(1, chromium.probe("connections"));
-        assertEquals(1, firefox.probe("connections"));
+        assertOneConnectionEach(chromium, firefox);
+    }
+
+    /** The user in the same page, with the id the page shows now. */
+    private static User again(User user) {
+        return new User(user.page(), user.name(), user.page().locator("#my-id").textContent());
     }
 
     /** Each test has a room of its own on the shared server. */
@@ -209,6 +296,13 @@ class Step3PageTest {
         send(from, text);
         assertThat(to.conversationWith(from).last()).hasText(from.name() + ":" + text);
         assertThat(from.conversationWith(to).last()).hasAttribute("data-receipt", "delivered");
+    }
+
+    /** Each of these users has made exactly one RTCPeerConnection: the pair's one, reused. */
+    private static void assertOneConnectionEach(User... users) {
+        for (User user : users) {
+            assertEquals(1, user.probe("connections"), user.name() + " should have one connection");
+        }
     }
 
     /** Sends in the open conversation, once it can. */

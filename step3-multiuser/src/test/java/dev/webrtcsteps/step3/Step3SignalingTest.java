@@ -8,7 +8,8 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import dev.webrtcsteps.common.Heartbeat;
+import dev.webrtcsteps.common.SignalingEndpoint;
+import dev.webrtcsteps.common.SignalingSettings;
 import dev.webrtcsteps.common.protocol.CloseCodes;
 import dev.webrtcsteps.common.protocol.Protocol;
 import dev.webrtcsteps.testing.AppServer;
@@ -17,6 +18,7 @@ import dev.webrtcsteps.testing.SignalingClient.Welcomed;
 import java.net.URI;
 import java.net.URLEncoder;
 import java.nio.charset.StandardCharsets;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.LinkedHashMap;
@@ -44,8 +46,12 @@ class Step3SignalingTest {
     /** A fresh hub and server per test: rooms and counters are server state. */
     private final SignalingHub hub = new SignalingHub(new Limits(MAX_ROOM_SIZE, MAX_USERS));
 
+    /** A short grace, so that dropped users are gone soon; a rate limit these tests do not reach. */
+    private final SignalingEndpoint signaling = new SignalingEndpoint(hub, SignalingSettings.DEFAULTS
+            .withResumeGrace(Duration.ofMillis(500)).withRateLimit(10_000, 10_000, 10_000));
+
     @RegisterExtension
-    final AppServer app = new AppServer(() -> Step3App.create(hub, new Heartbeat(Heartbeat.DEFAULT_INTERVAL)));
+    final AppServer app = new AppServer(() -> Step3App.create(signaling));
 
     // ---------------------------------------------------------------------------------------------- welcome
 
@@ -54,9 +60,11 @@ class Step3SignalingTest {
         try (Welcomed ann = join("kitchen", "Ann"); Welcomed bob = join("garden", "Bob");
                 Welcomed guest = join(null, null); Welcomed dan = join("kitchen", "Dan")) {
             assertTrue(ann.id().matches(AN_ID), ann.id());
+            assertEquals(List.of("type", "id", "name", "room", "peers", "resume"), fieldNames(ann.welcome()));
+            assertTrue(ann.welcome().get("resume").asText().matches(AN_ID), "a resume token as random as an id");
+            ((ObjectNode) ann.welcome()).remove("resume");
             assertEquals(JSON.readTree("{\"type\":\"welcome\",\"id\":\"" + ann.id()
                     + "\",\"name\":\"Ann\",\"room\":\"kitchen\",\"peers\":[]}"), ann.welcome());
-            assertEquals(List.of("type", "id", "name", "room", "peers"), fieldNames(ann.welcome()));
 
             assertEquals("garden", bob.welcome().get("room").asText());
             assertEquals(JSON.readTree("[]"), bob.welcome().get("peers"), "Ann is in another room");
@@ -234,7 +242,7 @@ class Step3SignalingTest {
                 client.close();
             }
             assertNothingElseArrived(watcher.client());
-            assertEquals(1, hub.userCount(), "refused users are never counted");
+            assertEquals(1, hub.users(), "refused users are never counted");
         }
     }
 
@@ -253,7 +261,7 @@ class Step3SignalingTest {
                 assertEquals("lobby", empty.welcome().get("room").asText());
                 assertEquals("lobby", blank.welcome().get("room").asText());
                 assertEquals(array(peer(empty.id(), "Cy")), blank.welcome().get("peers"));
-                assertEquals(3, hub.roomCount());
+                assertEquals(3, hub.rooms());
             }
 
             assertEquals(CloseCodes.BAD_JOIN, tooLong.awaitClose());
@@ -280,7 +288,7 @@ class Step3SignalingTest {
             // A refused connection is nobody: what it sends is not relayed.
             refused.send(signalTo(first.id(), OFFER));
             assertNothingElseArrived(first.client());
-            assertEquals(MAX_ROOM_SIZE, hub.userCount());
+            assertEquals(MAX_ROOM_SIZE, hub.users());
 
             try (Welcomed elsewhere = join("other", "Elsewhere")) {
                 assertEquals("other", elsewhere.welcome().get("room").asText());
@@ -309,14 +317,14 @@ class Step3SignalingTest {
             for (int i = 0; i < MAX_USERS; i++) {
                 members.add(join(i < MAX_ROOM_SIZE ? "a" : "b", "M" + i));
             }
-            assertEquals(MAX_USERS, hub.userCount());
-            assertEquals(2, hub.roomCount());
+            assertEquals(MAX_USERS, hub.users());
+            assertEquals(2, hub.rooms());
 
             SignalingClient toNewRoom = SignalingClient.connect(signal("c", "Late"));
             SignalingClient toRoomWithSpace = SignalingClient.connect(signal("b", "Later"));
             toNewRoom.nextError("server-full");
             toRoomWithSpace.nextError("server-full");
-            assertEquals(2, hub.roomCount(), "a refused user creates no room");
+            assertEquals(2, hub.rooms(), "a refused user creates no room");
 
             Welcomed stays = members.get(MAX_ROOM_SIZE);
             Welcomed leaving = members.remove(MAX_ROOM_SIZE + 1);
@@ -326,7 +334,7 @@ class Step3SignalingTest {
 
             try (Welcomed late = join("c", "Late")) {
                 assertEquals("c", late.welcome().get("room").asText());
-                assertEquals(MAX_USERS, hub.userCount());
+                assertEquals(MAX_USERS, hub.users());
             }
 
             assertEquals(CloseCodes.SERVER_FULL, toNewRoom.awaitClose());
@@ -345,23 +353,23 @@ class Step3SignalingTest {
         Welcomed x = join("x", "X");
         Welcomed y1 = join("y", "Y1");
         Welcomed y2 = join("y", "Y2");
-        assertEquals(3, hub.userCount());
-        assertEquals(2, hub.roomCount());
+        assertEquals(3, hub.users());
+        assertEquals(2, hub.rooms());
 
         x.close();
-        eventually("room x is removed", () -> hub.roomCount() == 1 && hub.userCount() == 2);
+        eventually("room x is removed", () -> hub.rooms() == 1 && hub.users() == 2);
 
         y1.client().drop();
         assertEquals(y1.id(), y2.client().next("peer-left").get("id").asText());
-        assertEquals(1, hub.userCount());
-        assertEquals(1, hub.roomCount());
+        assertEquals(1, hub.users());
+        assertEquals(1, hub.rooms());
 
         y2.client().drop();
-        eventually("every user and room is gone", () -> hub.userCount() == 0 && hub.roomCount() == 0);
+        eventually("every user and room is gone", () -> hub.users() == 0 && hub.rooms() == 0);
 
         try (Welcomed again = join("y", "Again")) {
             assertEquals(JSON.createArrayNode(), again.welcome().get("peers"));
-            assertEquals(1, hub.roomCount());
+            assertEquals(1, hub.rooms());
         }
         y1.close();
         y2.close();
@@ -373,7 +381,7 @@ class Step3SignalingTest {
         int batch = 3;
         int rooms = 4;
         for (int start = 0; start < cycles; start += batch) {
-            eventually("room for a batch", () -> hub.userCount() <= MAX_USERS - batch);
+            eventually("room for a batch", () -> hub.users() <= MAX_USERS - batch);
             List<Welcomed> users = new ArrayList<>();
             for (int i = start; i < Math.min(start + batch, cycles); i++) {
                 users.add(join("room-" + i % rooms, "U" + i));
@@ -386,12 +394,12 @@ class Step3SignalingTest {
                 }
             }
         }
-        eventually("every user and room is gone", () -> hub.userCount() == 0 && hub.roomCount() == 0);
+        eventually("every user and room is gone", () -> hub.users() == 0 && hub.rooms() == 0);
 
         try (Welcomed fresh = join("room-0", "Fresh")) {
             assertEquals(JSON.createArrayNode(), fresh.welcome().get("peers"));
         }
-        eventually("the last user is gone", () -> hub.userCount() == 0 && hub.roomCount() == 0);
+        eventually("the last user is gone", () -> hub.users() == 0 && hub.rooms() == 0);
     }
 
     // ----------------------------------------------------------------------------------------------- errors
@@ -446,8 +454,8 @@ class Step3SignalingTest {
 
             assertEquals(CloseCodes.MESSAGE_TOO_BIG, b.client().awaitClose());
             assertEquals(b.id(), a.client().next("peer-left").get("id").asText());
-            assertEquals(1, hub.userCount());
-            assertEquals(1, hub.roomCount());
+            assertEquals(1, hub.users());
+            assertEquals(1, hub.rooms());
             assertNothingElseArrived(a.client());
         }
     }

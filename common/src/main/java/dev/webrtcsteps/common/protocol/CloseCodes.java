@@ -3,6 +3,8 @@ package dev.webrtcsteps.common.protocol;
 /** WebSocket close codes the servers use; the 4000s are this protocol's own (RFC 6455 leaves them to us). */
 public final class CloseCodes {
 
+    /** The client kept sending faster than the rate limit allows (after {@code rate-limited} errors). Standard code. */
+    public static final int POLICY_VIOLATION = 1008;
     /** The frame was too large (after a {@code too-large} error). Standard code. */
     public static final int MESSAGE_TOO_BIG = 1009;
     /** There is no room for another user (after a {@code room-full} error). */
@@ -11,8 +13,6 @@ public final class CloseCodes {
     public static final int SERVER_FULL = 4002;
     /** The join's {@code room} or {@code name} was refused (after a {@code bad-room} or {@code bad-name} error). */
     public static final int BAD_JOIN = 4003;
-    /** The client let too many messages pile up unread; it is closed so that it slows down nobody else. */
-    public static final int TOO_SLOW = 4004;
 
     private CloseCodes() {
     }

@@ -19,7 +19,12 @@ public enum ErrorCode {
     /** The {@code name} of a join is not acceptable (step 3); the server closes with {@link CloseCodes#BAD_JOIN}. */
     BAD_NAME("bad-name"),
     /** The {@code room} of a join is not acceptable (step 3); the server closes with {@link CloseCodes#BAD_JOIN}. */
-    BAD_ROOM("bad-room");
+    BAD_ROOM("bad-room"),
+    /**
+     * The client sent more messages than its rate limit allows; this one was dropped. The connection stays
+     * open, unless the client keeps at it: then the server closes with {@link CloseCodes#POLICY_VIOLATION}.
+     */
+    RATE_LIMITED("rate-limited");
 
     private final String wireName;
 

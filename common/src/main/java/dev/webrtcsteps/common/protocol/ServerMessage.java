@@ -18,12 +18,13 @@ public sealed interface ServerMessage {
 
     /**
      * To a newcomer: the id the server gave it, and who is already there. Step 3 also says which name and
-     * room the newcomer got (after trimming, or the defaults); step 2 leaves both out.
+     * room the newcomer got (after trimming, or the defaults); step 2 leaves both out. {@code resume} is the
+     * secret with which the client may reconnect after a drop and keep its id.
      */
     @JsonInclude(JsonInclude.Include.NON_NULL)
-    record Welcome(String id, String name, String room, List<PeerInfo> peers) implements ServerMessage {
-        public Welcome(String id, List<PeerInfo> peers) {
-            this(id, null, null, peers);
+    record Welcome(String id, String name, String room, List<PeerInfo> peers, String resume) implements ServerMessage {
+        public Welcome(String id, List<PeerInfo> peers, String resume) {
+            this(id, null, null, peers, resume);
         }
     }
 

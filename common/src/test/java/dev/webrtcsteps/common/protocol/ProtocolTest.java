@@ -103,21 +103,21 @@ class ProtocolTest {
     class Encode {
 
         @Test
-        void welcomeListsTheNewcomersIdAndThePeersAlreadyThere() {
-            assertEquals(json("{'type':'welcome','id':'abc','peers':[{'id':'p1'}]}"),
-                    Protocol.encode(new Welcome("abc", List.of(new PeerInfo("p1", null)))));
+        void welcomeListsTheNewcomersIdThePeersAlreadyThereAndTheResumeToken() {
+            assertEquals(json("{'type':'welcome','id':'abc','peers':[{'id':'p1'}],'resume':'r1'}"),
+                    Protocol.encode(new Welcome("abc", List.of(new PeerInfo("p1", null)), "r1")));
         }
 
         @Test
         void welcomeToAnEmptyRoomHasAnEmptyPeerList() {
             assertEquals(json("{'type':'welcome','id':'abc','peers':[]}"),
-                    Protocol.encode(new Welcome("abc", List.of())));
+                    Protocol.encode(new Welcome("abc", List.of(), null)));
         }
 
         @Test
         void welcomeKeepsThePeersInOrderAndNamesOnlyThoseWithAName() {
             assertEquals(json("{'type':'welcome','id':'abc','peers':[{'id':'p1'},{'id':'p2','name':'Ann'}]}"),
-                    Protocol.encode(new Welcome("abc", List.of(new PeerInfo("p1", null), new PeerInfo("p2", "Ann")))));
+                    Protocol.encode(new Welcome("abc", List.of(new PeerInfo("p1", null), new PeerInfo("p2", "Ann")), null)));
         }
 
         @Test
@@ -191,7 +191,7 @@ class ProtocolTest {
 
         @Test
         void errorCodesHaveTheirDocumentedWireNames() {
-            assertEquals(List.of("bad-json", "bad-message", "unknown-peer", "too-large", "room-full", "server-full", "bad-name", "bad-room"),
+            assertEquals(List.of("bad-json", "bad-message", "unknown-peer", "too-large", "room-full", "server-full", "bad-name", "bad-room", "rate-limited"),
                     Stream.of(ErrorCode.values()).map(ErrorCode::wireName).toList());
         }
 

@@ -1,0 +1,183 @@
+package dev.webrtcsteps.common;
+
+import dev.webrtcsteps.common.protocol.Protocol;
+import dev.webrtcsteps.common.protocol.ServerMessage;
+import java.time.Duration;
+import java.util.ArrayDeque;
+import java.util.Queue;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
+import org.eclipse.jetty.websocket.api.Callback;
+import org.eclipse.jetty.websocket.api.Session;
+
+/**
+ * One WebSocket connection, and the order of what is written to it.
+ *
+ * <p>Sends are queued and written one at a time, each after the previous one completed: Jetty must not be
+ * asked to write two messages on one session at once (javalin#423), and a slow reader must not block the
+ * thread of whoever is sending to it. The queue is bounded: a client that does not read what it is sent
+ * is disconnected when {@link #MAX_QUEUED_MESSAGES} messages wait for it, so it holds up nobody else.
+ */
+public final class Connection {
+
+    /** How many messages may wait for a slow reader before it is disconnected. */
+    public static final int MAX_QUEUED_MESSAGES = 256;
+
+    /** How long a refused client has to read why before the server closes the connection. */
+    public static final Duration CLOSE_DELAY = Duration.ofSeconds(2);
+
+    private final Session session;
+    private final SignalingStats stats;
+    private final RateLimit rateLimit;
+    private final Queue<String> queue = new ArrayDeque<>();
+    private boolean writing;
+    private boolean closed;
+    private Runnable closeWhenFlushed;
+    private volatile String endReason;
+    private volatile Peer peer;
+
+    Connection(Session session, SignalingStats stats, RateLimit rateLimit) {
+        this.session = session;
+        this.stats = stats;
+        this.rateLimit = rateLimit;
+    }
+
+    Session session() {
+        return session;
+    }
+
+    /** The user on this connection, or null: refused, or its user resumed on another connection. */
+    Peer peer() {
+        return peer;
+    }
+
+    void attach(Peer user) {
+        peer = user;
+    }
+
+    RateLimit rateLimit() {
+        return rateLimit;
+    }
+
+    /** Queues a message; it is written after every message queued before it. */
+    public void send(ServerMessage message) {
+        if (message instanceof ServerMessage.Error error) {
+            stats.countError(error.code());
+        }
+        String text = Protocol.encode(message);
+        boolean overflowing;
+        synchronized (this) {
+            if (closed || closeWhenFlushed != null) {
+                return;
+            }
+            overflowing = queue.size() >= MAX_QUEUED_MESSAGES;
+            if (!overflowing) {
+                queue.add(text);
+                if (writing) {
+                    return;
+                }
+                writing = true;
+            } else {
+                closed = true;
+                queue.clear();
+                endReason = "too slow: " + MAX_QUEUED_MESSAGES + " messages unread";
+            }
+        }
+        if (overflowing) {
+            // A close frame would wait behind the unread messages forever: drop the connection. On another
+            // thread, because whoever is sending may hold a room's lock, and the close handling takes it too.
+            CompletableFuture.runAsync(session::disconnect);
+            return;
+        }
+        writeNext();
+    }
+
+    /**
+     * Sends a last message (say, why the server refuses this connection), then closes {@link #CLOSE_DELAY}
+     * later unless the client has closed first. Nothing more is sent to it meanwhile.
+     */
+    public void sendAndClose(ServerMessage message, int closeCode, String reason) {
+        send(message);
+        synchronized (this) {
+            if (closed || closeWhenFlushed != null) {
+                return;
+            }
+            endReason = reason;
+            // A browser drops messages that it has not yet handed to the page when the close frame arrives
+            // (the WebSocket spec says so; Firefox does it), so the client gets a moment to read the last
+            // message and close by itself.
+            closeWhenFlushed = () -> CompletableFuture.delayedExecutor(CLOSE_DELAY.toMillis(), TimeUnit.MILLISECONDS)
+                    .execute(() -> session.close(closeCode, reason, Callback.NOOP));
+            if (writing) {
+                return;
+            }
+        }
+        closeNow();
+    }
+
+    /** Ends the connection at once, without a close handshake: the other end is gone or not listening. */
+    public void disconnect(String reason) {
+        synchronized (this) {
+            closed = true;
+            queue.clear();
+            if (endReason == null) {
+                endReason = reason;
+            }
+        }
+        session.disconnect();
+    }
+
+    /** Whether the server is ending this connection: nothing more is read from it or written to it. */
+    synchronized boolean ending() {
+        return closed || closeWhenFlushed != null;
+    }
+
+    /** Why the server ended this connection, or null if it did not. */
+    public String endReason() {
+        return endReason;
+    }
+
+    /** Marks the connection as gone: nothing more is written to it. */
+    public synchronized void closed() {
+        closed = true;
+        queue.clear();
+    }
+
+    private void writeNext() {
+        String next;
+        synchronized (this) {
+            next = closed ? null : queue.poll();
+            if (next == null) {
+                writing = false;
+                if (closeWhenFlushed == null || closed) {
+                    return;
+                }
+            }
+        }
+        if (next == null) {
+            closeNow();
+            return;
+        }
+        session.sendText(next, Callback.from(this::writeNext, this::writeFailed));
+    }
+
+    private void closeNow() {
+        Runnable close;
+        synchronized (this) {
+            if (closed) {
+                return;
+            }
+            closed = true;
+            close = closeWhenFlushed;
+        }
+        close.run();
+    }
+
+    private void writeFailed(Throwable failure) {
+        // The connection is gone; its close handler will see to the rest.
+        closed();
+        synchronized (this) {
+            writing = false;
+        }
+    }
+}

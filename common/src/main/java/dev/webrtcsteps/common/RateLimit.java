@@ -1,0 +1,42 @@
+package dev.webrtcsteps.common;
+
+/**
+ * How many messages one connection may send: a token bucket that holds {@code burst} messages and refills
+ * at {@code perSecond}. A browser sends a handful of messages per connection it sets up, in short bursts
+ * (an offer or answer and its ICE candidates), far below the defaults.
+ */
+public final class RateLimit {
+
+    /** What {@link #admit} says about one message. */
+    public enum Verdict { ALLOWED, REFUSED, FLOODING }
+
+    private final double perSecond;
+    private final int burst;
+    private final int floodAfter;
+    private double tokens;
+    private long refilledAt = System.nanoTime();
+    private int refusedInARow;
+
+    /**
+     * @param floodAfter how many messages in a row may be refused before the sender counts as flooding
+     */
+    public RateLimit(double perSecond, int burst, int floodAfter) {
+        this.perSecond = perSecond;
+        this.burst = burst;
+        this.floodAfter = floodAfter;
+        this.tokens = burst;
+    }
+
+    public synchronized Verdict admit() {
+        long now = System.nanoTime();
+        tokens = Math.min(burst, tokens + (now - refilledAt) / 1e9 * perSecond);
+        refilledAt = now;
+        if (tokens >= 1) {
+            tokens -= 1;
+            refusedInARow = 0;
+            return Verdict.ALLOWED;
+        }
+        refusedInARow++;
+        return refusedInARow > floodAfter ? Verdict.FLOODING : Verdict.REFUSED;
+    }
+}

@@ -1,0 +1,473 @@
+package dev.webrtcsteps.step3;
+
+import static dev.webrtcsteps.testing.Eventually.eventually;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertInstanceOf;
+import static org.junit.jupiter.api.Assertions.assertNotEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.webrtcsteps.common.SignalingEndpoint;
+import dev.webrtcsteps.common.SignalingSettings;
+import dev.webrtcsteps.common.protocol.CloseCodes;
+import dev.webrtcsteps.common.protocol.ErrorCode;
+import dev.webrtcsteps.testing.AppServer;
+import dev.webrtcsteps.testing.SignalingClient;
+import dev.webrtcsteps.testing.SignalingClient.Welcomed;
+import dev.webrtcsteps.testing.SilentClient;
+import java.io.ByteArrayOutputStream;
+import java.io.PrintStream;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.net.http.WebSocket;
+import java.net.http.WebSocketHandshakeException;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Set;
+import java.util.concurrent.CompletionException;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
+import java.util.stream.Collectors;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+
+/**
+ * Step 3's signaling under faults and hostile clients: the heartbeat, resume, the origin check, rate limits,
+ * slow readers, fuzzed frames, thousands of connections, and what the server reports and logs about them.
+ * Each test starts its own server with the settings it needs.
+ */
+@Timeout(value = 120, unit = TimeUnit.SECONDS)
+class Step3ReliabilityTest {
+
+    private static final ObjectMapper JSON = new ObjectMapper();
+    private static final HttpClient HTTP = HttpClient.newHttpClient();
+    private static final String OFFER = "{\"description\":{\"type\":\"offer\",\"sdp\":\"v=0\\r\\no=- 1 2 IN IP4 127.0.0.1\\r\\n\"}}";
+    private static final Set<String> DOCUMENTED_ERRORS = Arrays.stream(ErrorCode.values())
+            .map(ErrorCode::wireName).collect(Collectors.toSet());
+
+    /** Settings for tests about something else than the rate limit: one they do not reach. */
+    private static final SignalingSettings UNLIMITED = SignalingSettings.DEFAULTS.withRateLimit(100_000, 100_000, 100_000);
+
+    // -------------------------------------------------------------------------------------------- heartbeat
+
+    @Test
+    void aClientThatVanishedWithoutAClosingIsGoneForItsPeersWithinTwoHeartbeats() throws Exception {
+        Server server = new Server(UNLIMITED.withHeartbeat(Duration.ofMillis(300)));
+        try (server; Welcomed a = server.join("r"); SilentClient vanished = SilentClient.connect(server.signal("r"))) {
+            String vanishedId = a.client().next("peer-joined").at("/peer/id").asText();
+            long joinedAt = server.signaling.heartbeats();
+
+            assertEquals(vanishedId, a.client().next("peer-left").get("id").asText());
+
+            long beatsTaken = server.signaling.heartbeats() - joinedAt;
+            assertTrue(beatsTaken <= 3, "peer-left should follow the second ping without an answer, took " + beatsTaken);
+            assertEquals(1, server.stats().get("users").asInt());
+        }
+    }
+
+    @Test
+    void clientsThatAnswerPingsStayConnectedAcrossManyHeartbeats() {
+        Server server = new Server(UNLIMITED.withHeartbeat(Duration.ofMillis(200)));
+        try (server; Welcomed a = server.join("r"); Welcomed b = server.join("r")) {
+            a.client().next("peer-joined");
+            long start = server.signaling.heartbeats();
+            eventually("five heartbeats", () -> server.signaling.heartbeats() >= start + 5);
+            assertRelays(a, b);
+            assertRelays(b, a);
+            assertEquals(List.of(), a.client().drain());
+        }
+    }
+
+    // ----------------------------------------------------------------------------------------------- resume
+
+    @Test
+    void aUserWhoseConnectionDropsAndComesBackWithItsTokenKeepsItsIdAndItsPeersSeeNothing() {
+        Server server = new Server(UNLIMITED);
+        try (server; Welcomed a = server.join("r"); Welcomed b = server.join("r")) {
+            a.client().next("peer-joined");
+            String token = b.welcome().get("resume").asText();
+
+            server.signaling.dropConnection(b.id());
+            eventually("b's connection is suspended", () -> server.stats().get("resumable").asInt() == 1);
+            a.client().send(signalTo(b.id(), OFFER)); // b is away: the signal waits for it
+
+            try (SignalingClient back = SignalingClient.connect(server.signal("r", "resume=" + token))) {
+                JsonNode welcome = back.next("welcome");
+                assertEquals(b.id(), welcome.get("id").asText(), "the same id again");
+                assertEquals(a.id(), welcome.at("/peers/0/id").asText());
+                assertEquals(1, welcome.get("peers").size());
+                assertEquals(a.id(), back.next("signal").get("from").asText(), "what was sent meanwhile arrives");
+
+                back.send(signalTo(a.id(), OFFER));
+                assertEquals(b.id(), a.client().next("signal").get("from").asText());
+                assertEquals(List.of(), a.client().drain(), "a saw no leave and no join");
+                assertEquals(0, server.stats().get("resumable").asInt());
+                assertEquals(2, server.stats().get("users").asInt());
+            }
+        }
+    }
+
+    @Test
+    void aResumeReplacesAConnectionThatHasNotNoticedItIsDead() {
+        Server server = new Server(UNLIMITED);
+        try (server; Welcomed a = server.join("r"); Welcomed b = server.join("r")) {
+            a.client().next("peer-joined");
+            try (SignalingClient back = SignalingClient.connect(server.signal("r", "resume=" + b.welcome().get("resume").asText()))) {
+                assertEquals(b.id(), back.next("welcome").get("id").asText());
+                b.client().awaitClosed();
+                assertRelays(a, new Welcomed(back, b.id(), null));
+                assertEquals(List.of(), a.client().drain(), "a saw no leave and no join");
+            }
+        }
+    }
+
+    @Test
+    void afterTheGracePeriodTheUserHasLeftAndItsTokenGetsANewId() {
+        Server server = new Server(UNLIMITED.withResumeGrace(Duration.ofMillis(300)));
+        try (server; Welcomed a = server.join("r"); Welcomed b = server.join("r")) {
+            a.client().next("peer-joined");
+            b.client().drop();
+
+            assertEquals(b.id(), a.client().next("peer-left").get("id").asText());
+            try (Welcomed late = server.join("r", "resume=" + b.welcome().get("resume").asText())) {
+                assertNotEquals(b.id(), late.id());
+                assertEquals(late.id(), a.client().next("peer-joined").at("/peer/id").asText());
+            }
+        }
+    }
+
+    @Test
+    void aForgedTokenIsJustANewcomer() {
+        Server server = new Server(UNLIMITED);
+        try (server; Welcomed a = server.join("r"); Welcomed b = server.join("r", "resume=" + a.id())) {
+            assertNotEquals(a.id(), b.id());
+            assertEquals(b.id(), a.client().next("peer-joined").at("/peer/id").asText());
+        }
+    }
+
+    // ----------------------------------------------------------------------------------------------- origin
+
+    @Test
+    void aPageFromAnotherOriginIsRefusedWith403BeforeTheUpgradeAndLogged() {
+        Server server = new Server(UNLIMITED);
+        try (server; LogCapture log = new LogCapture()) {
+            CompletionException refused = assertThrows(CompletionException.class,
+                    () -> connectFrom(server.signal("r"), "https://evil.example").join());
+            assertEquals(403, assertInstanceOf(WebSocketHandshakeException.class, refused.getCause()).getResponse().statusCode());
+            assertEquals(1, server.stats().get("refusedOrigins").asInt());
+            assertEquals(0, server.stats().get("connections").asInt());
+            eventually("the refusal is logged", () -> log.text().contains("origin https://evil.example is not allowed"));
+
+            WebSocket sameOrigin = connectFrom(server.signal("r"), "http://127.0.0.1:" + server.app.port()).join();
+            sameOrigin.abort();
+        }
+    }
+
+    @Test
+    void allowedOriginsWidenTheCheck() {
+        Server server = new Server(UNLIMITED.withAllowedOrigins("https://chat.example.org"));
+        try (server) {
+            connectFrom(server.signal("r"), "https://chat.example.org").join().abort();
+            assertThrows(CompletionException.class, () -> connectFrom(server.signal("r"), "https://other.example.org").join());
+        }
+    }
+
+    // ------------------------------------------------------------------------------------------- rate limit
+
+    @Test
+    void excessMessagesAreRateLimitedAndAFlooderIsClosedWith1008WhileOthersRelay() throws Exception {
+        Server server = new Server(SignalingSettings.DEFAULTS.withRateLimit(10, 20, 50));
+        try (server; Welcomed flooder = server.join("flood"); Welcomed target = server.join("flood");
+                Welcomed a = server.join("calm"); Welcomed b = server.join("calm")) {
+            flooder.client().next("peer-joined");
+            a.client().next("peer-joined");
+
+            for (int i = 0; i < 25; i++) {
+                flooder.client().send(signalTo(target.id(), OFFER));
+            }
+            flooder.client().nextError("rate-limited");
+
+            ExecutorService flood = Executors.newSingleThreadExecutor();
+            Future<?> flooding = flood.submit(() -> {
+                for (int i = 0; i < 1_000 && !flooder.client().isClosedByServer(); i++) {
+                    flooder.client().trySend(signalTo(target.id(), OFFER));
+                }
+            });
+            for (int i = 0; i < 5; i++) { // within a's and b's own limits
+                assertRelays(a, b);
+                assertRelays(b, a);
+            }
+            assertEquals(CloseCodes.POLICY_VIOLATION, flooder.client().awaitClose());
+            flooding.get(10, TimeUnit.SECONDS);
+            flood.shutdown();
+            assertEquals(flooder.id(), target.client().drainUntil("peer-left").get("id").asText());
+            assertTrue(server.stats().at("/errors/rate-limited").asInt() >= 50);
+            assertRelays(a, b);
+        }
+    }
+
+    // ---------------------------------------------------------------------------------------- slow reader
+
+    @Test
+    void aClientThatNeverReadsIsDisconnectedAndStallsNobody() throws Exception {
+        Server server = new Server(UNLIMITED);
+        try (server; Welcomed sender = server.join("slow"); SilentClient neverReads = SilentClient.connect(server.signal("slow"));
+                Welcomed a = server.join("calm"); Welcomed b = server.join("calm")) {
+            String readerId = sender.client().next("peer-joined").at("/peer/id").asText();
+            a.client().next("peer-joined");
+            String big = signalTo(readerId, "{\"description\":{\"type\":\"offer\",\"sdp\":\"" + "x".repeat(60_000) + "\"}}");
+
+            // Far more than the socket buffers hold, so the server's queue for the reader fills up.
+            for (int i = 0; i < 1_000 && !sender.client().hasReceived("peer-left"); i++) {
+                sender.client().send(big);
+            }
+            assertEquals(readerId, sender.client().drainUntil("peer-left").get("id").asText());
+            assertRelays(a, b);
+            assertRelays(b, a);
+            assertRelays(sender, sender); // the sender's own replies are not held up either
+        }
+    }
+
+    // ------------------------------------------------------------------------------------------------- fuzz
+
+    @Test
+    void tenThousandMalformedFramesAreEachAnsweredWithADocumentedErrorWhileAPairKeepsRelaying() {
+        Server server = new Server(UNLIMITED);
+        MalformedFrames frames = new MalformedFrames(20261125L);
+        try (server; Welcomed a = server.join("pair"); Welcomed b = server.join("pair")) {
+            a.client().next("peer-joined");
+            // Each fuzzing connection in a room of its own, so that only replies to its frames reach it.
+            int fuzzers = 1;
+            SignalingClient fuzzer = server.join("fuzz-" + fuzzers).client();
+            int answered = 0;
+            for (int i = 0; i < 10_000; i++) {
+                MalformedFrames.Frame frame = frames.next();
+                if (frame.binary()) {
+                    fuzzer.sendBinary(frame.bytes());
+                } else {
+                    fuzzer.send(frame.text());
+                }
+                JsonNode reply = fuzzer.next();
+                assertEquals("error", reply.path("type").asText(), () -> "for " + frame + ": " + reply);
+                assertTrue(DOCUMENTED_ERRORS.contains(reply.get("code").asText()), () -> "for " + frame + ": " + reply);
+                answered++;
+                if (reply.get("code").asText().equals("too-large")) { // the server is closing this one
+                    fuzzer.close();
+                    fuzzer = server.join("fuzz-" + ++fuzzers).client();
+                }
+                if (i % 500 == 0) {
+                    assertRelays(a, b);
+                    assertRelays(b, a);
+                }
+            }
+            fuzzer.close();
+            assertEquals(10_000, answered);
+            assertEquals(0, server.stats().get("uncaught").asInt(), "no exception escaped a handler");
+            assertRelays(a, b);
+            assertRelays(b, a);
+        }
+    }
+
+    // ------------------------------------------------------------------------------------------------- leaks
+
+    @Test
+    void tenThousandConnectionsThatCloseOrDropLeaveNothingBehind() throws Exception {
+        Server server = new Server(UNLIMITED.withResumeGrace(Duration.ofMillis(200)));
+        try (server) {
+            int cycles = 10_000;
+            int threads = 4;
+            ExecutorService pool = Executors.newFixedThreadPool(threads);
+            List<Future<?>> workers = new ArrayList<>();
+            for (int t = 0; t < threads; t++) {
+                int offset = t;
+                workers.add(pool.submit(() -> {
+                    for (int i = offset; i < cycles; i += threads) {
+                        Welcomed user = server.join("room-" + i % 200);
+                        if (i % 3 == 0) {
+                            user.client().drop();
+                        } else {
+                            user.close();
+                        }
+                    }
+                    return null;
+                }));
+            }
+            for (Future<?> worker : workers) {
+                worker.get(100, TimeUnit.SECONDS);
+            }
+            pool.shutdown();
+
+            eventually("every user, room and connection is gone", () -> {
+                JsonNode stats = server.stats();
+                return stats.get("users").asInt() == 0 && stats.get("rooms").asInt() == 0
+                        && stats.get("connections").asInt() == 0 && stats.get("resumable").asInt() == 0;
+            });
+            assertEquals(0, server.signaling.watchedConnections(), "the heartbeat forgot them all");
+            assertEquals(0, server.stats().get("uncaught").asInt());
+        }
+    }
+
+    // --------------------------------------------------------------------------------------- observability
+
+    @Test
+    void healthSaysReadyAndStatsCountUsersRoomsRelaysAndErrors() throws Exception {
+        Server server = new Server(UNLIMITED);
+        try (server; Welcomed a = server.join("r"); Welcomed b = server.join("r"); Welcomed c = server.join("other")) {
+            a.client().next("peer-joined");
+            assertRelays(a, b);
+            a.client().send("{").nextError("bad-json");
+
+            HttpResponse<String> health = HTTP.send(HttpRequest.newBuilder(URI.create(server.app.url("/health"))).build(),
+                    HttpResponse.BodyHandlers.ofString());
+            assertEquals(200, health.statusCode());
+            assertEquals(JSON.readTree("{\"status\":\"ready\"}"), JSON.readTree(health.body()));
+
+            JsonNode stats = server.stats();
+            assertEquals(3, stats.get("users").asInt());
+            assertEquals(2, stats.get("rooms").asInt());
+            assertEquals(3, stats.get("connections").asInt());
+            assertEquals(1, stats.get("relayed").asInt());
+            assertEquals(1, stats.at("/errors/bad-json").asInt());
+            assertEquals(0, stats.at("/errors/unknown-peer").asInt());
+            assertEquals(DOCUMENTED_ERRORS, fieldNames(stats.get("errors")));
+        }
+    }
+
+    @Test
+    void logsHaveALinePerConnectDisconnectAndRefusalWithIdAndReasonButNoMessageContent() {
+        Server server = new Server(UNLIMITED);
+        String secret = "a=fingerprint:SECRET-SDP-LINE";
+        try (server; LogCapture log = new LogCapture(); Welcomed a = server.join("r")) {
+            Welcomed b = server.join("r");
+            a.client().next("peer-joined");
+            b.client().send(signalTo(a.id(), "{\"description\":{\"type\":\"offer\",\"sdp\":\"" + secret + "\"}}"));
+            a.client().next("signal");
+            b.client().send("{\"chat\":\"SECRET-TEXT\"").nextError("bad-json");
+            b.close();
+            a.client().next("peer-left");
+            try (SignalingClient refused = SignalingClient.connect(server.signal("r", "name=%E2%80%AE"))) {
+                refused.nextError("bad-name");
+            }
+
+            eventually("the three lines are logged", () -> log.text().contains("Peer " + b.id() + " connected")
+                    && log.text().contains("Peer " + b.id() + " left: closed by the client (1000)")
+                    && log.text().contains("Refused a connection: bad-name"));
+            assertTrue(!log.text().contains("SECRET"), log::text);
+        }
+    }
+
+    // ---------------------------------------------------------------------------------------------- helpers
+
+    /** The real step 3 app with the given settings, on a free port, for one test. */
+    private static final class Server implements AutoCloseable {
+        final SignalingEndpoint signaling;
+        final AppServer app;
+
+        Server(SignalingSettings settings) {
+            signaling = new SignalingEndpoint(new SignalingHub(Limits.DEFAULT), settings);
+            app = new AppServer(() -> Step3App.create(signaling)).start();
+        }
+
+        URI signal(String room, String... more) {
+            return app.webSocket("/signal?room=" + room + Arrays.stream(more).map(param -> "&" + param).collect(Collectors.joining()));
+        }
+
+        Welcomed join(String room, String... more) {
+            return SignalingClient.join(signal(room, more));
+        }
+
+        JsonNode stats() {
+            try {
+                return JSON.readTree(HTTP.send(HttpRequest.newBuilder(URI.create(app.url("/stats"))).build(),
+                        HttpResponse.BodyHandlers.ofString()).body());
+            } catch (Exception failed) {
+                throw new AssertionError(failed);
+            }
+        }
+
+        @Override
+        public void close() {
+            app.close();
+        }
+    }
+
+    /** Copies what the server logs (slf4j-simple writes to whatever System.err is at the time) while it is open. */
+    private static final class LogCapture implements AutoCloseable {
+        private final PrintStream original = System.err;
+        private final ByteArrayOutputStream copy = new ByteArrayOutputStream();
+
+        LogCapture() {
+            System.setErr(new PrintStream(new TeeStream(original, copy), true, StandardCharsets.UTF_8));
+        }
+
+        String text() {
+            synchronized (copy) {
+                return copy.toString(StandardCharsets.UTF_8);
+            }
+        }
+
+        @Override
+        public void close() {
+            System.setErr(original);
+        }
+    }
+
+    private static final class TeeStream extends java.io.OutputStream {
+        private final java.io.OutputStream first;
+        private final ByteArrayOutputStream second;
+
+        TeeStream(java.io.OutputStream first, ByteArrayOutputStream second) {
+            this.first = first;
+            this.second = second;
+        }
+
+        @Override
+        public void write(int b) throws java.io.IOException {
+            first.write(b);
+            synchronized (second) {
+                second.write(b);
+            }
+        }
+
+        @Override
+        public void write(byte[] bytes, int offset, int length) throws java.io.IOException {
+            first.write(bytes, offset, length);
+            synchronized (second) {
+                second.write(bytes, offset, length);
+            }
+        }
+    }
+
+    private static java.util.concurrent.CompletableFuture<WebSocket> connectFrom(URI uri, String origin) {
+        return HTTP.newWebSocketBuilder().header("Origin", origin).buildAsync(uri, new WebSocket.Listener() { });
+    }
+
+    private static String signalTo(String to, String data) {
+        return "{\"type\":\"signal\",\"to\":\"" + to + "\",\"data\":" + data + "}";
+    }
+
+    /** {@code from} sends an offer to {@code to}, which must receive it from {@code from}; to itself: an error. */
+    private static void assertRelays(Welcomed from, Welcomed to) {
+        from.client().send(signalTo(to.id(), OFFER));
+        if (from.id().equals(to.id())) {
+            from.client().drainUntil("error");
+            return;
+        }
+        assertEquals(from.id(), to.client().drainUntil("signal").get("from").asText());
+    }
+
+    private static Set<String> fieldNames(JsonNode node) {
+        Set<String> names = new java.util.HashSet<>();
+        node.fieldNames().forEachRemaining(names::add);
+        return names;
+    }
+}
