@@ -1,0 +1,163 @@
+package dev.webrtcsteps.bench;
+
+import java.io.File;
+import java.io.IOException;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.locks.LockSupport;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import java.util.stream.Collectors;
+
+/**
+ * A server under test, started in a process of its own the way a user starts it: step 3 with
+ * {@code java ... dev.webrtcsteps.step3.Step3App}, the baseline with {@code node server.js}. Its memory is
+ * read from outside: resident set size from /proc, and for the Java server the heap after a full GC via jcmd.
+ */
+final class ServerUnderTest implements AutoCloseable {
+
+    /** HTTP/1.1: Java asks for an upgrade to HTTP/2 otherwise, which Node hands to socket.io, and nobody answers. */
+    private static final HttpClient HTTP = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).build();
+    private static final Pattern HEAP_USED = Pattern.compile("heap\\s+total \\d+K, used (\\d+)K");
+
+    final String name;
+    final BenchClient.Wire wire;
+    final int port;
+    final String command;
+    private final Process process;
+    private final boolean java;
+
+    private ServerUnderTest(String name, BenchClient.Wire wire, int port, List<String> command, Map<String, String> environment,
+            Path directory, Path log, boolean java) throws IOException {
+        this.name = name;
+        this.wire = wire;
+        this.port = port;
+        this.java = java;
+        this.command = environment.entrySet().stream().map(e -> e.getKey() + "=" + e.getValue() + " ").sorted()
+                .reduce("", String::concat) + String.join(" ", java ? List.of("java", "-cp", "...", command.get(command.size() - 1)) : command);
+        ProcessBuilder builder = new ProcessBuilder(command).directory(directory.toFile())
+                .redirectErrorStream(true).redirectOutput(log.toFile());
+        builder.environment().putAll(environment);
+        this.process = builder.start();
+    }
+
+    /** Step 3's own server, with its defaults but for the rate limit, which would cap the relay scenario. */
+    static ServerUnderTest step3(int port, Path log) throws IOException {
+        String javaBin = Path.of(System.getProperty("java.home"), "bin", "java").toString();
+        return started(new ServerUnderTest("step3", BenchClient.Wire.STEP3, port,
+                List.of(javaBin, "-cp", step3ClassPath(), "dev.webrtcsteps.step3.Step3App"),
+                Map.of("PORT", String.valueOf(port), "RATE_LIMIT_PER_SECOND", "100000", "RATE_LIMIT_BURST", "100000"),
+                Path.of("."), log, true), "/health");
+    }
+
+    /**
+     * This process's class path without step 1 and the test support: every step serves its page from a
+     * {@code public/} folder on the class path, and step 3 must find its own.
+     */
+    private static String step3ClassPath() {
+        return Arrays.stream(System.getProperty("java.class.path").split(File.pathSeparator))
+                .filter(entry -> !entry.contains("step1-local") && !entry.endsWith("-tests.jar") && !entry.contains("test-classes"))
+                .collect(Collectors.joining(File.pathSeparator));
+    }
+
+    /** The socket.io baseline in bench/socketio-server. */
+    static ServerUnderTest socketIo(int port, Path directory, Path log) throws IOException {
+        return started(new ServerUnderTest("socket.io", BenchClient.Wire.SOCKET_IO, port, List.of("node", "server.js"),
+                Map.of("PORT", String.valueOf(port)), directory, log, false), "/stats");
+    }
+
+    private static ServerUnderTest started(ServerUnderTest server, String readyPath) {
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
+        while (System.nanoTime() < deadline) {
+            if (!server.process.isAlive()) {
+                throw new IllegalStateException(server.name + " exited at start; see its log");
+            }
+            try {
+                HttpResponse<String> response = HTTP.send(HttpRequest.newBuilder(
+                        URI.create("http://127.0.0.1:" + server.port + readyPath)).timeout(Duration.ofSeconds(2)).build(),
+                        HttpResponse.BodyHandlers.ofString());
+                if (response.statusCode() == 200) {
+                    return server;
+                }
+            } catch (IOException notYet) {
+                // not listening yet
+            } catch (InterruptedException interrupted) {
+                Thread.currentThread().interrupt();
+                break;
+            }
+            LockSupport.parkNanos(TimeUnit.MILLISECONDS.toNanos(100));
+        }
+        server.close();
+        throw new IllegalStateException(server.name + " did not become ready within 60 s");
+    }
+
+    long pid() {
+        return process.pid();
+    }
+
+    /** Resident set size, from /proc/PID/status. */
+    long rss() {
+        try {
+            for (String line : Files.readAllLines(Path.of("/proc/" + process.pid() + "/status"))) {
+                if (line.startsWith("VmRSS:")) {
+                    return Long.parseLong(line.replaceAll("\\D", "")) * 1024;
+                }
+            }
+        } catch (IOException gone) {
+            throw new IllegalStateException(name + " is gone", gone);
+        }
+        throw new IllegalStateException("no VmRSS for " + name);
+    }
+
+    /** Heap in use right after a full GC (Java server only; null for the baseline). */
+    Long heapAfterGc() {
+        if (!java) {
+            return null;
+        }
+        jcmd("GC.run");
+        Matcher used = HEAP_USED.matcher(jcmd("GC.heap_info"));
+        if (!used.find()) {
+            throw new IllegalStateException("jcmd GC.heap_info gave no heap figure");
+        }
+        return Long.parseLong(used.group(1)) * 1024;
+    }
+
+    private String jcmd(String command) {
+        String jcmd = Path.of(System.getProperty("java.home"), "bin", "jcmd").toString();
+        try {
+            Process run = new ProcessBuilder(jcmd, String.valueOf(process.pid()), command).redirectErrorStream(true).start();
+            String output = new String(run.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+            if (!run.waitFor(60, TimeUnit.SECONDS) || run.exitValue() != 0) {
+                throw new IllegalStateException("jcmd " + command + " failed: " + output);
+            }
+            return output;
+        } catch (IOException failed) {
+            throw new IllegalStateException("jcmd " + command + " failed", failed);
+        } catch (InterruptedException interrupted) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException(interrupted);
+        }
+    }
+
+    @Override
+    public void close() {
+        process.destroy();
+        try {
+            if (!process.waitFor(10, TimeUnit.SECONDS)) {
+                process.destroyForcibly().waitFor(10, TimeUnit.SECONDS);
+            }
+        } catch (InterruptedException interrupted) {
+            Thread.currentThread().interrupt();
+        }
+    }
+}

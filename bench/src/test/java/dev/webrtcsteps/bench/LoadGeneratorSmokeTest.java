@@ -1,0 +1,57 @@
+package dev.webrtcsteps.bench;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.nio.file.Path;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+
+/**
+ * The load generator, small and fast, against step 3's real server in a process of its own: every scenario
+ * runs, and its numbers add up. The benchmark itself is not part of the test command (docs/performance.md).
+ */
+@Timeout(value = 120, unit = TimeUnit.SECONDS)
+class LoadGeneratorSmokeTest {
+
+    private static ServerUnderTest server;
+
+    @BeforeAll
+    static void startServer() throws Exception {
+        server = ServerUnderTest.step3(Bench.freePort(), Path.of("target", "smoke-server.log"));
+    }
+
+    @org.junit.jupiter.api.AfterAll
+    static void stopServer() {
+        server.close();
+    }
+
+    @Test
+    void joinsAreAllWelcomedAndTimed() {
+        Results.Join join = new JoinScenario(100, 200, 10).run(server);
+        assertEquals(0, join.failures());
+        assertTrue(join.p50() > 0 && join.p50() <= join.p99() && join.p99() <= join.max(), join::toString);
+    }
+
+    @Test
+    void relayedSignalsAreAllDeliveredAndTimed() {
+        Results.Relay relay = new RelayScenario(10, 5, 0.5, 50).run(server);
+        assertTrue(relay.saturationPerSecond() > 0, relay::toString);
+        assertEquals(3, relay.latencyByLoad().size());
+        for (Results.LoadPoint point : relay.latencyByLoad()) {
+            assertEquals(0, point.lost(), point::toString);
+            assertTrue(point.messages() > 0 && point.p50() > 0 && point.p50() <= point.max(), point::toString);
+        }
+    }
+
+    @Test
+    void generatorProcessesHoldEveryUserAndMemoryIsSampled() throws Exception {
+        Results.Capacity capacity = new CapacityScenario(200, 50, 2, 400).run(server);
+        assertEquals(200, capacity.held());
+        assertEquals(0, capacity.failures());
+        assertTrue(capacity.memory().size() >= 3, capacity::toString);
+        assertTrue(capacity.heapAtPeak() > 0 && capacity.rssAtPeak() > 0, capacity::toString);
+    }
+}
