@@ -54,12 +54,12 @@ public final class Bench {
             try (ServerUnderTest server = start(name, baseline, out, "join-relay")) {
                 command = server.command;
                 join = new JoinScenario(2_000, 200, 50).run(server);
-                relay = new RelayScenario(100, 10, 5, 1_000).run(server);
+                relay = new RelayScenario(100, 10, 8, 1_000).run(server);
             }
             // Capacity on a fresh process, so that its memory grows from an idle server's, not a busy one's.
             Results.Capacity capacity;
             try (ServerUnderTest server = start(name, baseline, out, "capacity")) {
-                capacity = new CapacityScenario(users, 50, 2, 1_000).run(server);
+                capacity = new CapacityScenario(users, 50, 2, 500).run(server);
             }
             servers.add(new Results.ServerResults(name, command, capacity, join, relay));
         }

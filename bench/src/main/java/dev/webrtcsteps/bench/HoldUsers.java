@@ -36,14 +36,28 @@ public final class HoldUsers {
         HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(30)).build();
         AtomicInteger welcomed = new AtomicInteger();
         AtomicInteger failed = new AtomicInteger();
+        AtomicInteger retried = new AtomicInteger();
         List<CompletableFuture<BenchClient>> joins = new ArrayList<>(users);
         long start = System.nanoTime();
         long deadline = start + DEADLINE.toNanos();
         for (int i = 0; i < users && System.nanoTime() < deadline; i++) {
             waitUntil(start + (long) (i * 1e9 / perSecond));
-            joins.add(BenchClient.join(http, wire, port, roomPrefix + "-" + i / roomSize, "U" + i, sentAt -> { })
-                    .orTimeout(60, TimeUnit.SECONDS)
-                    .whenComplete((client, failure) -> (failure == null ? welcomed : failed).incrementAndGet()));
+            String room = roomPrefix + "-" + i / roomSize;
+            String name = "U" + i;
+            // A refused or timed-out connection is tried once more, as real clients retry.
+            joins.add(BenchClient.join(http, wire, port, room, name, sentAt -> { })
+                    .exceptionallyCompose(failure -> {
+                        retried.incrementAndGet();
+                        return BenchClient.join(http, wire, port, room, name, sentAt -> { });
+                    })
+                    .orTimeout(90, TimeUnit.SECONDS)
+                    .whenComplete((client, failure) -> {
+                        if (failure == null) {
+                            welcomed.incrementAndGet();
+                        } else if (failed.incrementAndGet() <= 3) { // say why, but not 19,000 times
+                            System.err.println("A join failed: " + failure);
+                        }
+                    }));
             if (i % 250 == 0) {
                 System.out.println("progress " + welcomed.get() + " " + failed.get());
             }
@@ -52,6 +66,7 @@ public final class HoldUsers {
             System.out.println("progress " + welcomed.get() + " " + failed.get());
             LockSupport.parkNanos(TimeUnit.MILLISECONDS.toNanos(200));
         }
+        System.err.println("Joins tried a second time: " + retried.get());
         System.out.println("done " + welcomed.get() + " " + (failed.get() + users - joins.size()));
         System.out.flush();
         // Hold every connection until the orchestrator is done measuring: it closes our standard input.
