@@ -7,6 +7,7 @@ import java.util.ArrayDeque;
 import java.util.Queue;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
+import java.util.function.Consumer;
 import org.eclipse.jetty.websocket.api.Callback;
 import org.eclipse.jetty.websocket.api.Session;
 
@@ -35,11 +36,14 @@ public final class Connection {
     private Runnable closeWhenFlushed;
     private volatile String endReason;
     private volatile Peer peer;
+    private final Consumer<Peer> onAdmitted;
 
-    Connection(Session session, SignalingStats stats, RateLimit rateLimit) {
+    /** @param onAdmitted told of the peer a step admits on this connection, before anything is sent to it */
+    Connection(Session session, SignalingStats stats, RateLimit rateLimit, Consumer<Peer> onAdmitted) {
         this.session = session;
         this.stats = stats;
         this.rateLimit = rateLimit;
+        this.onAdmitted = onAdmitted;
     }
 
     Session session() {
@@ -53,6 +57,12 @@ public final class Connection {
 
     void attach(Peer user) {
         peer = user;
+    }
+
+    /** The step admitted a user on this connection (from {@link Peer}'s constructor, before its welcome). */
+    void admitted(Peer user) {
+        peer = user;
+        onAdmitted.accept(user);
     }
 
     RateLimit rateLimit() {

@@ -22,10 +22,15 @@ public final class Peer {
     private final List<ServerMessage> waiting = new ArrayList<>();
     private Connection connection;
 
+    /**
+     * A user a step admits on this connection. Create it only once the user is admitted, just before its
+     * welcome: from here on the connection belongs to it, and its resume token is valid.
+     */
     public Peer(String id, String name, Connection connection) {
         this.id = id;
         this.name = name;
         this.connection = connection;
+        connection.admitted(this);
     }
 
     /** A new id: 128 random bits, so ids cannot be guessed from one another (22 URL-safe characters). */

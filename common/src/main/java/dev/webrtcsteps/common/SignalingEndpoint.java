@@ -112,7 +112,9 @@ public final class SignalingEndpoint implements AutoCloseable {
     }
 
     private void connect(WsConnectContext ctx) {
-        Connection connection = new Connection(ctx.session, stats, settings.newRateLimit());
+        // A user the step admits is known by its resume token from the start, before its welcome is out.
+        Connection connection = new Connection(ctx.session, stats, settings.newRateLimit(),
+                admitted -> peersByResumeToken.put(admitted.resumeToken(), admitted));
         connections.put(ctx.session, connection);
         heartbeat.watch(ctx.session);
         String resumeToken = ctx.queryParam("resume");
@@ -123,8 +125,6 @@ public final class SignalingEndpoint implements AutoCloseable {
         }
         try {
             Peer newcomer = signaling.join(connection, ctx::queryParam);
-            connection.attach(newcomer);
-            peersByResumeToken.put(newcomer.resumeToken(), newcomer);
             LOG.info("{} connected ({} users)", newcomer, signaling.users());
         } catch (Refusal refusal) {
             LOG.info("Refused a connection: {}", refusal.code().wireName());

@@ -36,7 +36,6 @@ final class SignalingHub implements Signaling {
         } catch (ProtocolException refused) {
             throw new Refusal(refused.code(), refused.getMessage(), CloseCodes.BAD_JOIN);
         }
-        Peer newcomer = new Peer(id, request.name(), connection);
         synchronized (this) {
             if (roomsByPeer.size() >= limits.maxUsers()) {
                 throw new Refusal(ErrorCode.SERVER_FULL, "The server holds " + limits.maxUsers()
@@ -47,10 +46,11 @@ final class SignalingHub implements Signaling {
                 throw new Refusal(ErrorCode.ROOM_FULL, "This room holds " + limits.maxRoomSize()
                         + " users and is full. Try another room.", CloseCodes.ROOM_FULL);
             }
+            Peer newcomer = new Peer(id, request.name(), connection);
             room.add(newcomer);
             roomsByPeer.put(newcomer, room);
+            return newcomer;
         }
-        return newcomer;
     }
 
     /** Only members of the sender's own room can be reached: ids from other rooms are unknown here. */
