@@ -135,7 +135,7 @@ public final class SignalingEndpoint implements AutoCloseable {
     /** Moves a user to its new connection; its peers see nothing. False if it is gone for good already. */
     private boolean resume(Peer peer, Connection fresh) {
         // Made before taking the peer's lock, because it takes the room's: a room sends to peers while it holds
-        // its lock. Whatever is sent to the peer meanwhile waits in it, and follows the welcome.
+        // its lock. Whatever is sent to a detached peer meanwhile waits in it, and follows the welcome.
         ServerMessage.Welcome welcome = signaling.welcomeBack(peer);
         Connection previous;
         synchronized (peer) {
@@ -235,7 +235,8 @@ public final class SignalingEndpoint implements AutoCloseable {
         }
         connection.closed();
         Peer peer = connection.peer();
-        if (peer == null) {
+        Connection current = peer == null ? null : peer.connection();
+        if (peer == null || current != null && current != connection) {
             return; // refused, or resumed on another connection
         }
         String serverReason = connection.endReason();
