@@ -88,9 +88,7 @@ public final class Connection {
                 }
                 writing = true;
             } else {
-                closed = true;
-                queue.clear();
-                endReason = "too slow: " + MAX_QUEUED_MESSAGES + " messages unread";
+                markEnded("too slow: " + MAX_QUEUED_MESSAGES + " messages unread");
             }
         }
         if (overflowing) {
@@ -127,14 +125,17 @@ public final class Connection {
 
     /** Ends the connection at once, without a close handshake: the other end is gone or not listening. */
     public void disconnect(String reason) {
-        synchronized (this) {
-            closed = true;
-            queue.clear();
-            if (endReason == null) {
-                endReason = reason;
-            }
-        }
+        markEnded(reason);
         session.disconnect();
+    }
+
+    /** Nothing more is written; the first reason given is the one the close handling sees. */
+    private synchronized void markEnded(String reason) {
+        closed = true;
+        queue.clear();
+        if (endReason == null) {
+            endReason = reason;
+        }
     }
 
     /** Whether the server is ending this connection: nothing more is read from it or written to it. */
