@@ -130,7 +130,7 @@ public final class Connection {
     }
 
     /** Nothing more is written; the first reason given is the one the close handling sees. */
-    private synchronized void markEnded(String reason) {
+    synchronized void markEnded(String reason) {
         closed = true;
         queue.clear();
         if (endReason == null) {

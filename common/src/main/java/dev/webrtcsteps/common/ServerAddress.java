@@ -1,5 +1,10 @@
 package dev.webrtcsteps.common;
 
+import java.net.Inet4Address;
+import java.net.InetAddress;
+import java.net.NetworkInterface;
+import java.net.SocketException;
+import java.util.List;
 import java.util.Map;
 
 /**
@@ -39,12 +44,55 @@ public record ServerAddress(String host, int port) {
         return "PORT must be a number from 0 to 65535 (0 picks a free port), but it is '" + portText + "'.";
     }
 
-    /** The address a person types into a browser; 0.0.0.0 means every interface, so show this machine's name. */
+    /** True when the server listens on every interface, so other devices on the network may open it. */
+    public boolean everyInterface() {
+        return host.equals("0.0.0.0") || host.equals("::");
+    }
+
+    /** The address a person types into a browser on this machine; for every interface, that is localhost. */
     public String browserUrl(int actualPort) {
-        String shown = host.equals("0.0.0.0") || host.equals("::") ? "localhost" : host;
-        if (shown.contains(":")) {
-            shown = "[" + shown + "]";
+        return url(everyInterface() ? "localhost" : host, actualPort);
+    }
+
+    /**
+     * What a phone or another computer on the same network would open: one URL per address of this machine
+     * on a network interface that is up, when the server listens on every interface; none otherwise.
+     */
+    public List<String> networkUrls(int actualPort, List<InetAddress> networkAddresses) {
+        if (!everyInterface()) {
+            return List.of();
         }
-        return "http://" + shown + ":" + actualPort + "/";
+        return networkAddresses.stream().map(address -> url(address.getHostAddress(), actualPort)).toList();
+    }
+
+    /**
+     * This machine's IPv4 addresses that other devices on its networks can reach: on interfaces that are up,
+     * not loopback, not a point-to-point link (a VPN), and not a container bridge.
+     */
+    public static List<InetAddress> networkAddresses() {
+        try {
+            return NetworkInterface.networkInterfaces()
+                    .filter(ServerAddress::reachableFromTheNetwork)
+                    .flatMap(NetworkInterface::inetAddresses)
+                    .filter(address -> address instanceof Inet4Address && !address.isLinkLocalAddress())
+                    .toList();
+        } catch (SocketException unreadable) {
+            return List.of();
+        }
+    }
+
+    private static boolean reachableFromTheNetwork(NetworkInterface network) {
+        try {
+            String name = network.getName();
+            return network.isUp() && !network.isLoopback() && !network.isPointToPoint() && !network.isVirtual()
+                    && !name.startsWith("docker") && !name.startsWith("br-") && !name.startsWith("veth")
+                    && !name.startsWith("virbr");
+        } catch (SocketException unreadable) {
+            return false;
+        }
+    }
+
+    private static String url(String host, int port) {
+        return "http://" + (host.contains(":") ? "[" + host + "]" : host) + ":" + port + "/";
     }
 }

@@ -24,6 +24,7 @@ import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.TimeUnit;
 import org.eclipse.jetty.websocket.api.Session;
+import org.eclipse.jetty.websocket.api.exceptions.MessageTooLargeException;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -125,7 +126,7 @@ public final class SignalingEndpoint implements AutoCloseable {
         }
         try {
             Peer newcomer = signaling.join(connection, ctx::queryParam);
-            LOG.info("{} connected ({} users)", newcomer, signaling.users());
+            LOG.info("{} connected ({})", newcomer, users());
         } catch (Refusal refusal) {
             LOG.info("Refused a connection: {}", refusal.code().wireName());
             connection.sendAndClose(refusal.toMessage(), refusal.closeCode(), refusal.code().wireName());
@@ -288,7 +289,7 @@ public final class SignalingEndpoint implements AutoCloseable {
             }
         }
         signaling.leave(peer);
-        LOG.info("{} left: {} ({} users)", peer, reason, signaling.users());
+        LOG.info("{} left: {} ({})", peer, reason, users());
     }
 
     /** The heartbeat found a connection that answers nothing: its other end is gone, so its user is too. */
@@ -310,7 +311,12 @@ public final class SignalingEndpoint implements AutoCloseable {
 
     private void failed(WsErrorContext ctx) {
         // Jetty reports what went wrong on the connection itself (a frame over its own limit, a reset);
-        // the close handler follows and sees to the user.
+        // the close handler follows and sees to the user. A frame over Jetty's limit is closed with 1009 by
+        // Jetty, not by the client: say so in the log.
+        Connection connection = connections.get(ctx.session);
+        if (connection != null && ctx.error() instanceof MessageTooLargeException) {
+            connection.markEnded("sent a frame over the server's limit of " + StepServer.MAX_FRAME_BYTES + " bytes");
+        }
         LOG.debug("WebSocket error: {}", ctx.error().toString());
     }
 
@@ -359,6 +365,11 @@ public final class SignalingEndpoint implements AutoCloseable {
     /** How many rounds of pings the heartbeat has made. */
     public long heartbeats() {
         return heartbeat.beats();
+    }
+
+    private String users() {
+        int users = signaling.users();
+        return users == 1 ? "1 user" : users + " users";
     }
 
     private static String printable(String text) {

@@ -8,6 +8,10 @@ import io.javalin.util.JavalinBindException;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.UncheckedIOException;
+import java.net.URI;
+import java.net.URL;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Properties;
 import java.util.function.Consumer;
@@ -28,6 +32,13 @@ public final class StepServer {
      */
     public static final Duration WEBSOCKET_IDLE_TIMEOUT = Duration.ofMinutes(5);
 
+    /**
+     * Jetty counts bytes, and a character takes up to 3 bytes of UTF-8: with room for 4 bytes a character, every
+     * frame just over the protocol's limit is still read and answered with a too-large error. Beyond this, Jetty
+     * closes the connection with 1009 without reading the frame.
+     */
+    public static final long MAX_FRAME_BYTES = 4L * Protocol.MAX_MESSAGE_CHARS;
+
     private StepServer() {
     }
 
@@ -35,23 +46,16 @@ public final class StepServer {
     public static Javalin create(Consumer<JavalinConfig> step) {
         return Javalin.create(config -> {
             config.startup.showJavalinBanner = false;
-            config.staticFiles.add("/public", Location.CLASSPATH);
-            config.staticFiles.add(files -> {
-                files.hostedPath = "/common";
-                files.directory = "/common-assets";
-                files.location = Location.CLASSPATH;
-            });
+            serve(config, "/", "public");
+            serve(config, "/common", "common-assets");
             config.staticFiles.add(files -> {
                 files.hostedPath = "/vendor/webrtc-adapter";
                 files.directory = webjarDirectory("webrtc-adapter");
                 files.location = Location.CLASSPATH;
             });
             config.jetty.modifyWebSocketServletFactory(webSockets -> {
-                // Jetty counts bytes, and a character takes up to 3 bytes of UTF-8: with room for 4 bytes a
-                // character, every frame just over the protocol's limit is still read and answered with a
-                // too-large error. Beyond that, Jetty closes the connection with 1009 without reading it.
-                webSockets.setMaxTextMessageSize(4L * Protocol.MAX_MESSAGE_CHARS);
-                webSockets.setMaxBinaryMessageSize(4L * Protocol.MAX_MESSAGE_CHARS);
+                webSockets.setMaxTextMessageSize(MAX_FRAME_BYTES);
+                webSockets.setMaxBinaryMessageSize(MAX_FRAME_BYTES);
                 webSockets.setIdleTimeout(WEBSOCKET_IDLE_TIMEOUT);
             });
             step.accept(config);
@@ -67,10 +71,13 @@ public final class StepServer {
             ServerAddress address = ServerAddress.fromEnvironment(System.getenv());
             Javalin app = step.get();
             app.start(address.host(), address.port());
-            System.out.println(title + " is running: open " + address.browserUrl(app.port()) + " (Ctrl+C stops it)");
-            if (address.host().equals(ServerAddress.DEFAULT_HOST)) {
-                System.out.println("Only this machine can reach it; start with HOST=0.0.0.0 to open it to your LAN.");
+            System.out.println(title + " is running: open " + address.browserUrl(app.port()));
+            for (String url : address.networkUrls(app.port(), ServerAddress.networkAddresses())) {
+                System.out.println("  or, from a phone or another computer on your network, " + url);
             }
+            System.out.println(address.host().equals(ServerAddress.DEFAULT_HOST)
+                    ? "Only this machine can reach it (HOST=0.0.0.0 opens it to your network). Ctrl+C stops it."
+                    : "Ctrl+C stops it.");
             return app;
         } catch (IllegalArgumentException badSetting) {
             return exit(badSetting.getMessage());
@@ -92,6 +99,40 @@ public final class StepServer {
             root = root.getCause();
         }
         return root.getMessage();
+    }
+
+    /**
+     * Serves a classpath folder at {@code hostedPath}. When that folder was copied there from a source tree (a
+     * module's {@code target/classes}), the source folder itself is served instead, so an edited page shows on
+     * the next reload without a rebuild.
+     */
+    private static void serve(JavalinConfig config, String hostedPath, String classpathFolder) {
+        Path source = sourceFolderOf(classpathFolder);
+        config.staticFiles.add(files -> {
+            files.hostedPath = hostedPath;
+            files.directory = source != null ? source.toString() : "/" + classpathFolder;
+            files.location = source != null ? Location.EXTERNAL : Location.CLASSPATH;
+        });
+    }
+
+    /** {@code module/src/main/resources/FOLDER} if the classpath's FOLDER is {@code module/target/classes/FOLDER}. */
+    static Path sourceFolderOf(String classpathFolder) {
+        URL found = StepServer.class.getClassLoader().getResource(classpathFolder);
+        if (found == null || !found.getProtocol().equals("file")) {
+            return null; // in a jar: there is no source to prefer
+        }
+        Path output = Path.of(URI.create(found.toString())).getParent();
+        for (String[] outputAndSource : new String[][] {
+                {"target/classes", "src/main/resources"}, {"target/test-classes", "src/test/resources"}}) {
+            if (output.endsWith(outputAndSource[0])) {
+                Path module = output.getParent().getParent();
+                Path source = module.resolve(outputAndSource[1]).resolve(classpathFolder);
+                if (Files.isDirectory(source)) {
+                    return source;
+                }
+            }
+        }
+        return null;
     }
 
     /** The versioned folder inside a WebJar, so pages can name {@code /vendor/<name>/...} without a version. */

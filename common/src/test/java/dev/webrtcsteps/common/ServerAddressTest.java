@@ -1,9 +1,14 @@
 package dev.webrtcsteps.common;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import java.net.InetAddress;
+import java.net.NetworkInterface;
+import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -43,5 +48,22 @@ class ServerAddressTest {
         assertEquals("http://127.0.0.1:8080/", new ServerAddress("127.0.0.1", 0).browserUrl(8080));
         assertEquals("http://localhost:8080/", new ServerAddress("0.0.0.0", 8080).browserUrl(8080));
         assertEquals("http://[::1]:8080/", new ServerAddress("::1", 8080).browserUrl(8080));
+    }
+
+    @Test
+    void onEveryInterfaceTheNetworkAddressesAreWhereOtherDevicesOpenIt() throws Exception {
+        List<InetAddress> lan = List.of(InetAddress.getByName("192.168.1.20"), InetAddress.getByName("10.0.0.7"));
+        assertEquals(List.of("http://192.168.1.20:8080/", "http://10.0.0.7:8080/"),
+                new ServerAddress("0.0.0.0", 0).networkUrls(8080, lan));
+        assertEquals(List.of(), new ServerAddress("127.0.0.1", 0).networkUrls(8080, lan),
+                "a server on loopback cannot be opened from the network");
+    }
+
+    @Test
+    void networkAddressesAreThisMachinesOwnAndNeverLoopback() throws Exception {
+        for (InetAddress address : ServerAddress.networkAddresses()) {
+            assertFalse(address.isLoopbackAddress(), address.toString());
+            assertNotNull(NetworkInterface.getByInetAddress(address), address + " is on no interface of this machine");
+        }
     }
 }

@@ -15,6 +15,7 @@ import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
@@ -39,16 +40,51 @@ class StepServerLaunchTest {
         Process server = launch(Map.of("PORT", "0"));
         try (BufferedReader out = new BufferedReader(new InputStreamReader(server.getInputStream(), StandardCharsets.UTF_8))) {
             String line = out.readLine();
-            Matcher url = Pattern.compile("Sample step is running: open (http://127\\.0\\.0\\.1:\\d+/) ").matcher(line);
+            Matcher url = Pattern.compile("^Sample step is running: open (http://127\\.0\\.0\\.1:\\d+/)$").matcher(line);
             assertTrue(url.find(), "first line: " + line);
-            HttpResponse<String> style = HttpClient.newHttpClient().send(
-                    HttpRequest.newBuilder(URI.create(url.group(1) + "common/style.css")).build(),
-                    HttpResponse.BodyHandlers.ofString());
-            assertEquals(200, style.statusCode());
+            assertEquals("Only this machine can reach it (HOST=0.0.0.0 opens it to your network). Ctrl+C stops it.",
+                    out.readLine());
+            assertServes(url.group(1));
         } finally {
-            server.destroy();
-            server.waitFor(10, TimeUnit.SECONDS);
+            stop(server);
         }
+    }
+
+    @Test
+    void onEveryInterfaceItPrintsLocalhostAndEachNetworkAddressAndEachServes() throws Exception {
+        Process server = launch(Map.of("PORT", "0", "HOST", "0.0.0.0"));
+        try (BufferedReader out = new BufferedReader(new InputStreamReader(server.getInputStream(), StandardCharsets.UTF_8))) {
+            String line = out.readLine();
+            Matcher url = Pattern.compile("^Sample step is running: open http://localhost:(\\d+)/$").matcher(line);
+            assertTrue(url.find(), "first line: " + line);
+            int port = Integer.parseInt(url.group(1));
+            assertServes("http://localhost:" + port + "/");
+            List<String> networkUrls = new ArrayList<>();
+            for (line = out.readLine(); line.startsWith("  or, from a phone or another computer on your network, "); line = out.readLine()) {
+                networkUrls.add(line.substring(line.lastIndexOf(' ') + 1));
+            }
+            assertEquals("Ctrl+C stops it.", line);
+            List<String> expected = ServerAddress.networkAddresses().stream()
+                    .map(address -> "http://" + address.getHostAddress() + ":" + port + "/").toList();
+            assertEquals(expected, networkUrls);
+            for (String networkUrl : networkUrls) {
+                assertServes(networkUrl);
+            }
+        } finally {
+            stop(server);
+        }
+    }
+
+    private static void assertServes(String pageUrl) throws Exception {
+        HttpResponse<String> style = HttpClient.newHttpClient().send(
+                HttpRequest.newBuilder(URI.create(pageUrl + "common/style.css")).build(),
+                HttpResponse.BodyHandlers.ofString());
+        assertEquals(200, style.statusCode(), pageUrl);
+    }
+
+    private static void stop(Process server) throws InterruptedException {
+        server.destroy();
+        server.waitFor(10, TimeUnit.SECONDS);
     }
 
     @Test

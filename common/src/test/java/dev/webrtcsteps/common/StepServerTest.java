@@ -1,6 +1,7 @@
 package dev.webrtcsteps.common;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.webrtcsteps.testing.AppServer;
@@ -9,6 +10,8 @@ import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 
@@ -42,6 +45,17 @@ class StepServerTest {
     void keepsTheStepsOwnRoutes() throws Exception {
         assertEquals("hello", get("/hello").body());
         assertEquals(404, get("/nothing-here").statusCode());
+    }
+
+    @Test
+    void servesPagesFromTheSourceTreeWhenRunFromItSoEditsShowOnReload() throws Exception {
+        // Surefire runs in the module's folder; the classpath has target/test-classes/public and
+        // target/classes/common-assets, copied from these source folders.
+        assertEquals(Path.of("src/test/resources/public").toAbsolutePath(), StepServer.sourceFolderOf("public"));
+        assertEquals(Path.of("src/main/resources/common-assets").toAbsolutePath(),
+                StepServer.sourceFolderOf("common-assets"));
+        assertNull(StepServer.sourceFolderOf("META-INF/resources/webjars"), "a folder in a jar has no source");
+        assertEquals(Files.readString(Path.of("src/test/resources/public/index.html")), get("/").body());
     }
 
     private HttpResponse<String> get(String path) throws IOException, InterruptedException {

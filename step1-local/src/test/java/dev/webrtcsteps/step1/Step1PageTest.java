@@ -1,6 +1,7 @@
 package dev.webrtcsteps.step1;
 
 import static com.microsoft.playwright.assertions.PlaywrightAssertions.assertThat;
+import static dev.webrtcsteps.testing.PageChecks.assertTabIconIsServed;
 
 import com.microsoft.playwright.Page;
 import dev.webrtcsteps.testing.AppServer;
@@ -25,6 +26,7 @@ class Step1PageTest {
     void startConnectsBothPeersAndShowsOfferAndAnswer(BrowserKind browser) {
         Page page = openStep1(browser);
         assertThat(page.locator("#send-a")).isDisabled();
+        assertTabIconIsServed(page);
 
         page.locator("#start").click();
 

@@ -1,6 +1,7 @@
 package dev.webrtcsteps.step2;
 
 import static com.microsoft.playwright.assertions.PlaywrightAssertions.assertThat;
+import static dev.webrtcsteps.testing.PageChecks.assertTabIconIsServed;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
@@ -47,6 +48,7 @@ class Step2PageTest {
         Page first = openUser(browser);
         assertThat(first.locator("#status")).hasAttribute("data-state", "waiting");
         assertThat(first.locator("#send")).isDisabled();
+        assertTabIconIsServed(first);
 
         Page second = openUser(browser);
 

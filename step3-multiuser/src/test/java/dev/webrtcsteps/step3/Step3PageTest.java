@@ -1,6 +1,7 @@
 package dev.webrtcsteps.step3;
 
 import static com.microsoft.playwright.assertions.PlaywrightAssertions.assertThat;
+import static dev.webrtcsteps.testing.PageChecks.assertTabIconIsServed;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
@@ -71,6 +72,7 @@ class Step3PageTest {
         User alice = join(browser, "Alice", room);
         User bob = join(browser, "Bob", room);
         User carol = join(browser, "Carol", room);
+        assertTabIconIsServed(carol.page());
         for (User user : List.of(alice, bob, carol)) {
             assertThat(user.page().locator("#people li")).hasCount(2);
         }

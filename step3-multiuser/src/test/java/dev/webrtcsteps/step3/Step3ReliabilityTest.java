@@ -11,6 +11,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.webrtcsteps.common.SignalingEndpoint;
 import dev.webrtcsteps.common.SignalingSettings;
+import dev.webrtcsteps.common.StepServer;
 import dev.webrtcsteps.common.protocol.CloseCodes;
 import dev.webrtcsteps.common.protocol.ErrorCode;
 import dev.webrtcsteps.testing.AppServer;
@@ -357,10 +358,15 @@ class Step3ReliabilityTest {
             try (SignalingClient refused = SignalingClient.connect(server.signal("r", "name=%E2%80%AE"))) {
                 refused.nextError("bad-name");
             }
+            Welcomed c = server.join("r");
+            c.client().send("x".repeat((int) StepServer.MAX_FRAME_BYTES + 1));
+            assertEquals(CloseCodes.MESSAGE_TOO_BIG, c.client().awaitClose());
 
-            eventually("the three lines are logged", () -> log.text().contains("Peer " + b.id() + " connected")
-                    && log.text().contains("Peer " + b.id() + " left: closed by the client (1000)")
-                    && log.text().contains("Refused a connection: bad-name"));
+            eventually("the lines are logged", () -> log.text().contains("Peer " + b.id() + " connected (2 users)")
+                    && log.text().contains("Peer " + b.id() + " left: closed by the client (1000) (1 user)")
+                    && log.text().contains("Refused a connection: bad-name")
+                    && log.text().contains("Peer " + c.id() + " left: sent a frame over the server's limit of "
+                            + StepServer.MAX_FRAME_BYTES + " bytes (1 user)"));
             assertTrue(!log.text().contains("SECRET"), log::text);
         }
     }
