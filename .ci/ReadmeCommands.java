@@ -38,14 +38,14 @@ import java.util.stream.Stream;
  * forms first, then the README's {@code mvn install ...}, then the short forms. The copy uses its own local
  * Maven repository holding everything of ~/.m2 except this project's artifacts (hard links, so it is quick), or
  * nothing at all with --empty-repository. Each command gets a free PORT unless it sets one, and passes when its
- * server prints where it runs, every address it prints serves the page, and, for a signaling step, GET /health
- * says ready and /signal sends a welcome. Then it is stopped. A failure prints the command and its first error.
+ * server prints where it runs, every address it prints serves the page, GET /health says ready, and, for a
+ * signaling step, /signal sends a welcome. Then it is stopped. A failure prints the command and its first error.
  */
 public class ReadmeCommands {
 
     /** The README's section with the two commands: run step 3, run all tests, in that order. */
     static final String TWO_COMMANDS = "## The two commands";
-    /** Steps whose server only serves a page (step 1's two peers live in one page): no /health, no /signal. */
+    /** Steps whose server only serves a page (step 1's two peers live in one page): no /signal. */
     static final Set<String> PAGE_ONLY_STEPS = Set.of("step1-local");
     static final Pattern INLINE_CODE = Pattern.compile("`([^`\\n]+)`");
     static final Pattern INDENTED_CODE = Pattern.compile("(?m)^ {4}(\\S.*)$");
@@ -153,14 +153,15 @@ public class ReadmeCommands {
                     return reportFailure(command, server, problem);
                 }
             }
-            if (!PAGE_ONLY_STEPS.contains(step)) {
-                String problem = checkSignaling(urls.get(0));
-                if (problem != null) {
-                    return reportFailure(command, server, problem);
-                }
+            String problem = checkHealth(urls.get(0));
+            if (problem == null && !PAGE_ONLY_STEPS.contains(step)) {
+                problem = checkWelcome(urls.get(0));
+            }
+            if (problem != null) {
+                return reportFailure(command, server, problem);
             }
             System.out.printf("  ok in %.0f s: %s%n", (System.nanoTime() - started) / 1e9,
-                    String.join(" and ", urls) + (PAGE_ONLY_STEPS.contains(step) ? " (page)"
+                    String.join(" and ", urls) + (PAGE_ONLY_STEPS.contains(step) ? " (page, /health)"
                             : " (page, /health, /signal welcome)"));
             return true;
         } finally {
@@ -197,15 +198,23 @@ public class ReadmeCommands {
         }
     }
 
-    static String checkSignaling(String pageUrl) {
-        URI page = URI.create(pageUrl);
-        URI base = URI.create("http://127.0.0.1:" + page.getPort() + "/");
+    static String checkHealth(String pageUrl) {
+        URI health = URI.create("http://127.0.0.1:" + URI.create(pageUrl).getPort() + "/health");
         try {
-            HttpResponse<String> health = HTTP.send(HttpRequest.newBuilder(base.resolve("/health"))
-                    .timeout(Duration.ofSeconds(10)).build(), HttpResponse.BodyHandlers.ofString());
-            if (health.statusCode() != 200 || !health.body().contains("\"ready\"")) {
-                return "GET /health answered " + health.statusCode() + " " + health.body();
+            HttpResponse<String> answer = HTTP.send(HttpRequest.newBuilder(health).timeout(Duration.ofSeconds(10)).build(),
+                    HttpResponse.BodyHandlers.ofString());
+            if (answer.statusCode() != 200 || !answer.body().contains("\"ready\"")) {
+                return "GET /health answered " + answer.statusCode() + " " + answer.body();
             }
+            return null;
+        } catch (IOException | InterruptedException unreachable) {
+            return "GET " + health + " failed: " + unreachable;
+        }
+    }
+
+    static String checkWelcome(String pageUrl) {
+        URI page = URI.create(pageUrl);
+        try {
             CompletableFuture<String> firstMessage = new CompletableFuture<>();
             StringBuilder text = new StringBuilder();
             WebSocket socket = HTTP.newWebSocketBuilder().connectTimeout(Duration.ofSeconds(10))
@@ -228,7 +237,7 @@ public class ReadmeCommands {
             }
             return null;
         } catch (Exception broken) {
-            return "/health or /signal failed: " + broken;
+            return "/signal failed: " + broken;
         }
     }
 

@@ -1,24 +1,23 @@
 // Step 2: the signaling server pairs two pages; the newcomer calls the one already waiting.
 import { appendMessage, clearError, showError, showState } from '/common/ui.js';
-import { connectSignaling } from '/common/signaling.js';
 
 const $ = (id) => document.getElementById(id);
+const ROOM_FULL = 4001; // the close code of a refused third user (docs/protocol.md)
 let peerId; // the other user's id, while there is one
 let pc; // our RTCPeerConnection to them
 let channel; // the chat data channel on it
 
-const signaling = connectSignaling('/signal', {
+// The signaling connection: JSON messages, each with a type (docs/protocol.md); one handler per type.
+const url = new URL('/signal', location.href);
+url.protocol = url.protocol === 'https:' ? 'wss:' : 'ws:';
+const socket = new WebSocket(url);
+
+const handlers = {
   welcome: ({ id, peers }) => {
     $('my-id').textContent = id;
-    if (peerId && peers.some((peer) => peer.id === peerId)) {
-      setStatus('connected', `connected to ${peerId}`); // back after a drop, with the same id and peer
-    } else if (peers.length > 0) {
+    if (peers.length > 0) {
       call(peers[0].id).catch(showError);
-    } else if (channel?.readyState === 'open') {
-      // The server restarted and forgot us both: keep chatting until the peer is back and calls again.
-      setStatus('connected', 'connected; the signaling server restarted, waiting for your peer to return');
     } else {
-      hangUp();
       setStatus('waiting', 'waiting for a peer');
     }
   },
@@ -30,17 +29,28 @@ const signaling = connectSignaling('/signal', {
     }
   },
   signal: ({ from, data }) => receiveSignal(from, data).catch(showError),
-  error: ({ code, message }) => {
-    showError(`${code}: ${message}`);
-    if (code === 'room-full') {
-      setStatus('room-full', 'room full');
-      signaling.close(); // the server would close it in a moment anyway
-    }
-  },
-}, ({ code }, delay) => {
-  setStatus('reconnecting', `lost the signaling server (${code}); reconnecting in ${Math.round(delay / 1000)} s`
-    + (channel?.readyState === 'open' ? '; the chat keeps working' : ''));
+  error: ({ code, message }) => showError(`${code}: ${message}`),
+};
+
+socket.addEventListener('message', ({ data }) => {
+  const message = JSON.parse(data);
+  handlers[message.type]?.(message);
 });
+
+socket.addEventListener('close', ({ code }) => {
+  if (code === ROOM_FULL) {
+    setStatus('room-full', 'room full: two people are already chatting here; try again later');
+  } else if (channel?.readyState === 'open') {
+    setStatus('server-gone', 'the signaling server is gone; this chat goes on without it (reload to meet someone new)');
+  } else {
+    hangUp();
+    setStatus('server-gone', `the signaling server is gone (${code}); reload to try again`);
+  }
+});
+
+function signal(to, data) {
+  socket.send(JSON.stringify({ type: 'signal', to, data }));
+}
 
 $('compose').addEventListener('submit', (event) => {
   event.preventDefault();
@@ -57,7 +67,7 @@ function connectTo(id) {
   clearError();
   peerId = id;
   pc = new RTCPeerConnection();
-  pc.addEventListener('icecandidate', ({ candidate }) => signaling.signal(id, { candidate: candidate?.toJSON() ?? null }));
+  pc.addEventListener('icecandidate', ({ candidate }) => signal(id, { candidate: candidate?.toJSON() ?? null }));
   pc.addEventListener('connectionstatechange', () => showState($('connection'), pc.connectionState));
   pc.addEventListener('datachannel', ({ channel }) => useChannel(channel));
   showState($('connection'), pc.connectionState);
@@ -71,7 +81,7 @@ async function call(id) {
   useChannel(connection.createDataChannel('chat'));
   await whileCurrent(connection, async () => {
     await connection.setLocalDescription(); // creates the offer
-    signaling.signal(id, { description: connection.localDescription });
+    signal(id, { description: connection.localDescription });
   });
 }
 
@@ -88,7 +98,7 @@ async function receiveSignal(from, { description, candidate }) {
       await connection.setRemoteDescription(description);
       if (description.type === 'offer') {
         await connection.setLocalDescription(); // creates the answer
-        signaling.signal(from, { description: connection.localDescription });
+        signal(from, { description: connection.localDescription });
       }
     } else {
       await connection.addIceCandidate(candidate);

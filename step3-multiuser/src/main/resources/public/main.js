@@ -2,7 +2,7 @@
 // negotiated with MDN's "perfect negotiation" so that two people clicking each other at once end up with
 // one working connection.
 import { appendMessage, showError, showState } from '/common/ui.js';
-import { connectSignaling } from '/common/signaling.js';
+import { connectSignaling } from './signaling.js';
 
 const $ = (id) => document.getElementById(id);
 const people = new Map(); // peer id -> what this page knows about that person (see addPerson)

@@ -8,7 +8,6 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
-import java.util.function.Consumer;
 import org.eclipse.jetty.websocket.api.Callback;
 import org.eclipse.jetty.websocket.api.Session;
 import org.eclipse.jetty.websocket.common.WebSocketSession;
@@ -20,11 +19,13 @@ import org.slf4j.LoggerFactory;
  * Finds connections whose other end has vanished without a close: a crashed tab, a laptop that went to
  * sleep, a cable pulled. Every {@code interval} it pings each connection; browsers answer pings by
  * themselves. A connection that has sent nothing at all (no pong, no message) since the previous ping is
- * handed to {@code onSilent} to be disconnected, and the normal close handling tells its peers. So a vanished
- * client is gone within two intervals.
+ * silent: its {@code onSilent} runs (which disconnects it), and the normal close handling tells its peers. So a
+ * vanished client is gone within two intervals.
  *
- * <p>Answers are noticed by the bytes the connection has read, because Javalin's WebSocket handlers do not
- * report pongs.
+ * <p>Why not Javalin's automatic pings and Jetty's idle timeout: the idle timeout counts traffic both ways, and
+ * the pings are traffic, so a client that stopped answering never looks idle. And Javalin's handlers do not
+ * report pongs, so answers are noticed by the bytes the connection has read, which only Jetty's own session
+ * knows ({@link #bytesRead}).
  */
 public final class Heartbeat implements AutoCloseable {
 
@@ -33,12 +34,14 @@ public final class Heartbeat implements AutoCloseable {
     private static final long NOT_PINGED_YET = -1;
 
     private final ScheduledExecutorService timer;
-    private final Map<Session, Long> bytesReadAtLastPing = new ConcurrentHashMap<>();
+    private final Map<Session, Watched> watched = new ConcurrentHashMap<>();
     private final AtomicLong beats = new AtomicLong();
-    private final Consumer<Session> onSilent;
 
-    public Heartbeat(Duration interval, Consumer<Session> onSilent) {
-        this.onSilent = onSilent;
+    /** A watched connection: what to do when it is silent, and the bytes it had read at the last ping. */
+    private record Watched(Runnable onSilent, long bytesReadAtLastPing) {
+    }
+
+    public Heartbeat(Duration interval) {
         timer = Executors.newSingleThreadScheduledExecutor(runnable -> {
             Thread thread = new Thread(runnable, "heartbeat");
             thread.setDaemon(true);
@@ -48,17 +51,18 @@ public final class Heartbeat implements AutoCloseable {
         timer.scheduleAtFixedRate(this::beat, millis, millis, TimeUnit.MILLISECONDS);
     }
 
-    public void watch(Session session) {
-        bytesReadAtLastPing.put(session, NOT_PINGED_YET);
+    /** Pings this connection from now on; {@code onSilent} runs when it stops answering. */
+    public void watch(Session session, Runnable onSilent) {
+        watched.put(session, new Watched(onSilent, NOT_PINGED_YET));
     }
 
     public void forget(Session session) {
-        bytesReadAtLastPing.remove(session);
+        watched.remove(session);
     }
 
     /** How many connections are watched. */
     public int size() {
-        return bytesReadAtLastPing.size();
+        return watched.size();
     }
 
     /** How many rounds of pings have been made so far. */
@@ -67,13 +71,13 @@ public final class Heartbeat implements AutoCloseable {
     }
 
     private void beat() {
-        bytesReadAtLastPing.forEach((session, before) -> {
+        watched.forEach((session, before) -> {
             try {
                 long now = bytesRead(session);
-                if (now == before) {
+                if (now == before.bytesReadAtLastPing()) {
                     forget(session);
-                    onSilent.accept(session);
-                } else if (bytesReadAtLastPing.replace(session, before, now)) { // unless it closed meanwhile
+                    before.onSilent().run();
+                } else if (watched.replace(session, before, new Watched(before.onSilent(), now))) { // unless closed meanwhile
                     session.sendPing(EMPTY.duplicate(), Callback.NOOP);
                 }
             } catch (RuntimeException failure) {

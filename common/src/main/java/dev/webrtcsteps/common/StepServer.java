@@ -3,6 +3,7 @@ package dev.webrtcsteps.common;
 import dev.webrtcsteps.common.protocol.Protocol;
 import io.javalin.Javalin;
 import io.javalin.config.JavalinConfig;
+import io.javalin.http.HttpStatus;
 import io.javalin.http.staticfiles.Location;
 import io.javalin.util.JavalinBindException;
 import java.io.IOException;
@@ -13,13 +14,15 @@ import java.net.URL;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.Map;
 import java.util.Properties;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.function.Consumer;
 import java.util.function.Supplier;
 
 /**
- * The server bootstrap every step shares: static files, the shared browser assets, and a start that fails
- * with one clear line instead of a stack trace.
+ * The server bootstrap every step shares: static files, the shared browser assets, {@code GET /health}, and a
+ * start that fails with one clear line instead of a stack trace.
  *
  * <p>URL layout: the step's own {@code /public} classpath folder at {@code /}, the shared assets of
  * {@code common} at {@code /common/}, and webrtc-adapter (from its WebJar) at {@code /vendor/webrtc-adapter/}.
@@ -58,6 +61,12 @@ public final class StepServer {
                 webSockets.setMaxBinaryMessageSize(MAX_FRAME_BYTES);
                 webSockets.setIdleTimeout(WEBSOCKET_IDLE_TIMEOUT);
             });
+            // Ready while the server accepts connections; 503 while it stops: for a load balancer's health check.
+            AtomicBoolean ready = new AtomicBoolean();
+            config.events.serverStarted(() -> ready.set(true));
+            config.events.serverStopping(() -> ready.set(false));
+            config.routes.get("/health", ctx -> ctx.status(ready.get() ? HttpStatus.OK : HttpStatus.SERVICE_UNAVAILABLE)
+                    .json(Map.of("status", ready.get() ? "ready" : "not ready")));
             step.accept(config);
         });
     }

@@ -42,6 +42,13 @@ class StepServerTest {
     }
 
     @Test
+    void healthSaysReadyWhileTheServerRuns() throws Exception {
+        HttpResponse<String> health = get("/health");
+        assertEquals(200, health.statusCode());
+        assertEquals("{\"status\":\"ready\"}", health.body());
+    }
+
+    @Test
     void keepsTheStepsOwnRoutes() throws Exception {
         assertEquals("hello", get("/hello").body());
         assertEquals(404, get("/nothing-here").statusCode());

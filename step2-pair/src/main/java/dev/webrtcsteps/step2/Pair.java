@@ -1,74 +1,74 @@
 package dev.webrtcsteps.step2;
 
-import dev.webrtcsteps.common.Connection;
-import dev.webrtcsteps.common.Peer;
-import dev.webrtcsteps.common.Refusal;
-import dev.webrtcsteps.common.Signaling;
-import dev.webrtcsteps.common.protocol.CloseCodes;
-import dev.webrtcsteps.common.protocol.ErrorCode;
+import dev.webrtcsteps.common.protocol.ClientMessage.SignalRequest;
 import dev.webrtcsteps.common.protocol.PeerInfo;
+import dev.webrtcsteps.common.protocol.Protocol;
 import dev.webrtcsteps.common.protocol.ServerMessage;
+import io.javalin.websocket.WsContext;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.function.Function;
 
 /**
  * Step 2's whole state: at most two users, who may signal only to each other. When one leaves, the other
- * waits for the next newcomer. Thread-safe: Jetty calls it from many threads.
+ * waits for the next newcomer. Jetty calls from many threads at once, so every method holds the pair's lock.
  */
-final class Pair implements Signaling {
+final class Pair {
 
     static final int CAPACITY = 2;
 
-    private final List<Peer> peers = new ArrayList<>(CAPACITY); // guarded by this
-
-    @Override
-    public synchronized Peer join(Connection connection, Function<String, String> query) throws Refusal {
-        if (peers.size() >= CAPACITY) {
-            throw new Refusal(ErrorCode.ROOM_FULL, "Two people are already chatting here, and step 2 holds only two."
-                    + " Try again when one of them leaves.", CloseCodes.ROOM_FULL);
+    /** A user: the id the server gave it, and its connection. */
+    private record User(String id, WsContext connection) {
+        void send(ServerMessage message) {
+            connection.send(Protocol.encode(message));
         }
-        Peer newcomer = new Peer(Peer.newId(), null, connection);
+    }
+
+    private final List<User> users = new ArrayList<>(CAPACITY);
+
+    /** Welcomes a newcomer and tells the one waiting, if any; false if two are here already. */
+    synchronized boolean join(WsContext connection) {
+        if (users.size() == CAPACITY) {
+            return false;
+        }
+        User newcomer = new User(PeerInfo.randomId(), connection);
+        List<PeerInfo> present = users.stream().map(user -> new PeerInfo(user.id(), null)).toList();
         // Welcome first, so the newcomer knows its id before anyone can signal to it.
-        newcomer.send(new ServerMessage.Welcome(newcomer.id(), present(), newcomer.resumeToken()));
-        peers.forEach(other -> other.send(new ServerMessage.PeerJoined(newcomer.info())));
-        peers.add(newcomer);
-        return newcomer;
+        newcomer.send(new ServerMessage.Welcome(newcomer.id(), present));
+        users.forEach(other -> other.send(new ServerMessage.PeerJoined(new PeerInfo(newcomer.id(), null))));
+        users.add(newcomer);
+        return true;
     }
 
-    /** The other one of the pair, if that is whom the sender names. */
-    @Override
-    public synchronized Peer addressee(Peer sender, String id) {
-        return peers.stream().filter(peer -> peer != sender && peer.id().equals(id)).findFirst().orElse(null);
-    }
-
-    @Override
-    public synchronized ServerMessage.Welcome welcomeBack(Peer peer) {
-        if (!peers.contains(peer)) {
-            return null;
+    /**
+     * Hands a signal to the other user, stamped with the sender's real id: a client cannot pose as another.
+     * False if the sender names nobody else here (the peer left a moment ago, or the sender is not in the pair).
+     */
+    synchronized boolean relay(WsContext from, SignalRequest signal) {
+        User sender = find(from);
+        User addressee = users.stream().filter(user -> user != sender && user.id().equals(signal.to()))
+                .findFirst().orElse(null);
+        if (sender == null || addressee == null) {
+            return false;
         }
-        List<PeerInfo> others = peers.stream().filter(other -> other != peer).map(Peer::info).toList();
-        return new ServerMessage.Welcome(peer.id(), others, peer.resumeToken());
+        addressee.send(new ServerMessage.Signal(sender.id(), signal.data()));
+        return true;
     }
 
-    @Override
-    public synchronized void leave(Peer leaving) {
-        if (peers.remove(leaving)) {
-            peers.forEach(other -> other.send(new ServerMessage.PeerLeft(leaving.id())));
+    /** The user on this connection is gone: tell the other one. */
+    synchronized void leave(WsContext connection) {
+        User leaving = find(connection);
+        if (leaving != null) {
+            users.remove(leaving);
+            users.forEach(other -> other.send(new ServerMessage.PeerLeft(leaving.id())));
         }
     }
 
-    @Override
-    public synchronized int users() {
-        return peers.size();
+    synchronized int size() {
+        return users.size();
     }
 
-    @Override
-    public synchronized int rooms() {
-        return peers.isEmpty() ? 0 : 1;
-    }
-
-    private List<PeerInfo> present() {
-        return peers.stream().map(Peer::info).toList();
+    private User find(WsContext connection) {
+        return users.stream().filter(user -> user.connection().sessionId().equals(connection.sessionId()))
+                .findFirst().orElse(null);
     }
 }

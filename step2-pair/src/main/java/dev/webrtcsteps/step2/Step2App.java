@@ -1,13 +1,23 @@
 package dev.webrtcsteps.step2;
 
-import dev.webrtcsteps.common.SignalingEndpoint;
-import dev.webrtcsteps.common.SignalingSettings;
+import dev.webrtcsteps.common.Environment;
+import dev.webrtcsteps.common.Heartbeat;
+import dev.webrtcsteps.common.OriginCheck;
 import dev.webrtcsteps.common.StepServer;
+import dev.webrtcsteps.common.protocol.ClientMessage.SignalRequest;
+import dev.webrtcsteps.common.protocol.CloseCodes;
+import dev.webrtcsteps.common.protocol.ErrorCode;
+import dev.webrtcsteps.common.protocol.Protocol;
+import dev.webrtcsteps.common.protocol.ProtocolException;
+import dev.webrtcsteps.common.protocol.ServerMessage;
 import io.javalin.Javalin;
+import io.javalin.websocket.WsContext;
+import java.time.Duration;
+import java.util.Map;
 
 /**
- * Step 2: a signaling server. The page connects to {@code /signal}; the server pairs the first two users
- * and relays their offer, answer and ICE candidates, after which they chat peer to peer.
+ * Step 2: a signaling server. The page connects to {@code /signal}; the server pairs the first two users and
+ * relays their offer, answer and ICE candidates, after which they chat peer to peer.
  */
 public final class Step2App {
 
@@ -15,11 +25,56 @@ public final class Step2App {
     }
 
     public static Javalin create() {
-        return create(new SignalingEndpoint(new Pair(), SignalingSettings.fromEnvironment(System.getenv())));
+        Map<String, String> environment = System.getenv();
+        Duration heartbeat = Duration.ofSeconds(Environment.number(environment, "HEARTBEAT_SECONDS", 15, 3600));
+        return create(new Heartbeat(heartbeat), OriginCheck.fromEnvironment(environment));
     }
 
-    static Javalin create(SignalingEndpoint signaling) {
-        return StepServer.create(signaling::addRoutes);
+    static Javalin create(Heartbeat heartbeat, OriginCheck origins) {
+        Pair pair = new Pair();
+        return StepServer.create(config -> {
+            config.events.serverStopped(heartbeat::close);
+            config.routes.wsBeforeUpgrade("/signal", origins::check);
+            config.routes.ws("/signal", ws -> {
+                ws.onConnect(ctx -> {
+                    heartbeat.watch(ctx.session, ctx.session::disconnect); // a browser that vanished without closing
+                    if (!pair.join(ctx)) {
+                        refuse(ctx, new ServerMessage.Error(ErrorCode.ROOM_FULL, "Two people are already chatting "
+                                + "here, and step 2 holds only two. Try again when one of them leaves."), CloseCodes.ROOM_FULL);
+                    }
+                });
+                ws.onMessage(ctx -> {
+                    try {
+                        if (Protocol.decode(ctx.message()) instanceof SignalRequest signal && !pair.relay(ctx, signal)) {
+                            send(ctx, new ServerMessage.Error(ErrorCode.UNKNOWN_PEER,
+                                    "No other peer with that id is here; it may have left. Wait for a peer-joined message."));
+                        }
+                    } catch (ProtocolException refused) {
+                        if (refused.code() == ErrorCode.TOO_LARGE) {
+                            refuse(ctx, refused.toMessage(), CloseCodes.MESSAGE_TOO_BIG);
+                        } else {
+                            send(ctx, refused.toMessage());
+                        }
+                    }
+                });
+                ws.onBinaryMessage(ctx -> send(ctx, new ServerMessage.Error(ErrorCode.BAD_MESSAGE,
+                        "Binary frames are not part of the protocol; send JSON text frames.")));
+                ws.onClose(ctx -> {
+                    heartbeat.forget(ctx.session);
+                    pair.leave(ctx);
+                });
+            });
+        });
+    }
+
+    private static void send(WsContext ctx, ServerMessage message) {
+        ctx.send(Protocol.encode(message));
+    }
+
+    /** Says why, then closes: the close code says it again, for a browser that drops the last message. */
+    private static void refuse(WsContext ctx, ServerMessage.Error why, int closeCode) {
+        send(ctx, why);
+        ctx.closeSession(closeCode, why.code().wireName());
     }
 
     public static void main(String[] args) {

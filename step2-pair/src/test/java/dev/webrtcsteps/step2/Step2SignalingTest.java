@@ -7,8 +7,8 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import dev.webrtcsteps.common.SignalingEndpoint;
-import dev.webrtcsteps.common.SignalingSettings;
+import dev.webrtcsteps.common.Heartbeat;
+import dev.webrtcsteps.common.OriginCheck;
 import dev.webrtcsteps.common.protocol.CloseCodes;
 import dev.webrtcsteps.common.protocol.Protocol;
 import dev.webrtcsteps.testing.AppServer;
@@ -34,17 +34,12 @@ class Step2SignalingTest {
     private static final ObjectMapper JSON = new ObjectMapper();
     private static final String OFFER = "{\"description\":{\"type\":\"offer\",\"sdp\":\"v=0\\r\\no=- 1 2 IN IP4 127.0.0.1\\r\\n\"}}";
 
-    /**
-     * A fast heartbeat and a short grace, so that a vanished client is found within a second or two; a rate
-     * limit these tests do not reach (the reliability tests of step 3 test it).
-     */
-    private final SignalingEndpoint signaling = new SignalingEndpoint(new Pair(), SignalingSettings.DEFAULTS
-            .withHeartbeat(Duration.ofMillis(400)).withResumeGrace(Duration.ofSeconds(1))
-            .withRateLimit(10_000, 10_000, 10_000));
+    /** A fast heartbeat, so that a vanished client is found within a second or two. */
+    private final Heartbeat heartbeat = new Heartbeat(Duration.ofMillis(400));
 
     /** A fresh server per test: the pair is server state. */
     @RegisterExtension
-    final AppServer app = new AppServer(() -> Step2App.create(signaling));
+    final AppServer app = new AppServer(() -> Step2App.create(heartbeat, OriginCheck.allowing()));
 
     private URI signal() {
         return app.webSocket("/signal");
@@ -260,11 +255,11 @@ class Step2SignalingTest {
     void aClientThatStopsAnsweringIsDroppedWithinTwoHeartbeats() throws Exception {
         try (Welcomed a = SignalingClient.join(signal()); SilentClient vanished = SilentClient.connect(signal())) {
             String vanishedId = a.client().next("peer-joined").at("/peer/id").asText();
-            long joinedAt = signaling.heartbeats();
+            long joinedAt = heartbeat.beats();
 
             assertEquals(vanishedId, a.client().next("peer-left").get("id").asText());
 
-            long beatsTaken = signaling.heartbeats() - joinedAt;
+            long beatsTaken = heartbeat.beats() - joinedAt;
             assertTrue(beatsTaken <= 3, "peer-left should follow the second ping without an answer, took " + beatsTaken);
             try (Welcomed c = SignalingClient.join(signal())) {
                 assertEquals(1, c.welcome().get("peers").size());
@@ -276,9 +271,9 @@ class Step2SignalingTest {
     void clientsThatAnswerPingsStayConnected() {
         try (Welcomed a = SignalingClient.join(signal()); Welcomed b = SignalingClient.join(signal())) {
             a.client().next("peer-joined");
-            long start = signaling.heartbeats();
+            long start = heartbeat.beats();
 
-            eventually("four heartbeats", () -> signaling.heartbeats() >= start + 4);
+            eventually("four heartbeats", () -> heartbeat.beats() >= start + 4);
 
             assertRelays(a, b);
             assertRelays(b, a);

@@ -1,6 +1,5 @@
 package dev.webrtcsteps.step3;
 
-import dev.webrtcsteps.common.Peer;
 import dev.webrtcsteps.common.protocol.PeerInfo;
 import dev.webrtcsteps.common.protocol.ServerMessage;
 import java.util.LinkedHashMap;
@@ -8,14 +7,14 @@ import java.util.List;
 import java.util.Map;
 
 /**
- * The users in one room. Presence is incremental: a newcomer gets the current list once, in its welcome,
- * and everyone else gets one peer-joined; nobody is ever sent the whole list again. A join or a leave
- * therefore costs one message per member, O(room size).
+ * The users in one room. Presence is incremental: a newcomer gets the current list once, in its welcome, and
+ * everyone else gets one peer-joined; nobody is ever sent the whole list again. A join or a leave therefore
+ * costs one message per member, O(room size). Part of the hub's state: only touched under the hub's lock.
  */
 final class Room {
 
     private final String name;
-    private final Map<String, Peer> peersById = new LinkedHashMap<>();
+    private final Map<String, User> membersById = new LinkedHashMap<>();
 
     Room(String name) {
         this.name = name;
@@ -25,39 +24,34 @@ final class Room {
         return name;
     }
 
-    synchronized int size() {
-        return peersById.size();
+    int size() {
+        return membersById.size();
     }
 
     /** Welcomes the newcomer with the present members, then tells each of them about it. */
-    synchronized void add(Peer newcomer) {
-        List<PeerInfo> present = peersById.values().stream().map(Peer::info).toList();
+    void add(User newcomer) {
         // Welcome first, so the newcomer knows its id before anyone can signal to it.
-        newcomer.send(welcome(newcomer, present));
+        newcomer.send(welcome(newcomer));
         ServerMessage joined = new ServerMessage.PeerJoined(newcomer.info());
-        peersById.values().forEach(member -> member.send(joined));
-        peersById.put(newcomer.id(), newcomer);
+        membersById.values().forEach(member -> member.send(joined));
+        membersById.put(newcomer.id(), newcomer);
     }
 
-    /** The welcome for a member back on a new connection: who is here now, besides itself. */
-    synchronized ServerMessage.Welcome welcomeBack(Peer member) {
-        return welcome(member, peersById.values().stream().filter(other -> other != member).map(Peer::info).toList());
+    /** A member's welcome: who it is, and who else is here. */
+    ServerMessage.Welcome welcome(User member) {
+        List<PeerInfo> others = membersById.values().stream().filter(other -> other != member).map(User::info).toList();
+        return new ServerMessage.Welcome(member.id(), member.info().name(), name, others, member.resumeToken());
     }
 
-    private ServerMessage.Welcome welcome(Peer peer, List<PeerInfo> present) {
-        return new ServerMessage.Welcome(peer.id(), peer.info().name(), name, present, peer.resumeToken());
-    }
-
-    synchronized void remove(Peer leaving) {
-        if (peersById.remove(leaving.id()) == null) {
-            return;
+    void remove(User leaving) {
+        if (membersById.remove(leaving.id()) != null) {
+            ServerMessage left = new ServerMessage.PeerLeft(leaving.id());
+            membersById.values().forEach(member -> member.send(left));
         }
-        ServerMessage left = new ServerMessage.PeerLeft(leaving.id());
-        peersById.values().forEach(member -> member.send(left));
     }
 
     /** The member with this id, or null: ids from other rooms are unknown here. */
-    synchronized Peer member(String id) {
-        return peersById.get(id);
+    User member(String id) {
+        return membersById.get(id);
     }
 }

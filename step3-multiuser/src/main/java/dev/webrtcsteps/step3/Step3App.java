@@ -1,26 +1,152 @@
 package dev.webrtcsteps.step3;
 
-import dev.webrtcsteps.common.SignalingEndpoint;
-import dev.webrtcsteps.common.SignalingSettings;
+import dev.webrtcsteps.common.Heartbeat;
+import dev.webrtcsteps.common.OriginCheck;
 import dev.webrtcsteps.common.StepServer;
+import dev.webrtcsteps.common.protocol.ClientMessage.SignalRequest;
+import dev.webrtcsteps.common.protocol.CloseCodes;
+import dev.webrtcsteps.common.protocol.ErrorCode;
+import dev.webrtcsteps.common.protocol.Protocol;
+import dev.webrtcsteps.common.protocol.ProtocolException;
+import dev.webrtcsteps.common.protocol.ServerMessage;
 import io.javalin.Javalin;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+import org.eclipse.jetty.websocket.api.Session;
+import org.eclipse.jetty.websocket.api.exceptions.MessageTooLargeException;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * Step 3: users join rooms ({@code /signal?room=NAME&name=DISPLAY}), see who else is there, and connect to
- * anyone in their room. The server relays signals only within a room.
+ * anyone in their room. The server relays signals only within a room. What step 2 did not need, this step adds
+ * for a server that stays up: rate limits, bounded send queues, resuming after a drop, {@code /stats}.
  */
 public final class Step3App {
+
+    private static final Logger LOG = LoggerFactory.getLogger(Step3App.class);
 
     private Step3App() {
     }
 
     public static Javalin create() {
-        SignalingHub hub = new SignalingHub(Limits.fromEnvironment(System.getenv()));
-        return create(new SignalingEndpoint(hub, SignalingSettings.fromEnvironment(System.getenv())));
+        Settings settings = Settings.fromEnvironment(System.getenv());
+        return create(new Hub(settings), new Heartbeat(settings.heartbeat()), OriginCheck.fromEnvironment(System.getenv()));
     }
 
-    static Javalin create(SignalingEndpoint signaling) {
-        return StepServer.create(signaling::addRoutes);
+    static Javalin create(Hub hub, Heartbeat heartbeat, OriginCheck origins) {
+        Settings settings = hub.settings();
+        Stats stats = hub.stats();
+        Map<Session, Connection> connections = new ConcurrentHashMap<>();
+        return StepServer.create(config -> {
+            config.events.serverStopped(() -> {
+                heartbeat.close();
+                hub.close();
+            });
+            config.routes.wsBeforeUpgrade("/signal", origins::check);
+            config.routes.ws("/signal", ws -> {
+                ws.onConnect(ctx -> guard(stats, () -> {
+                    Connection connection = new Connection(ctx.session, stats, settings.newRateLimit());
+                    connections.put(ctx.session, connection);
+                    heartbeat.watch(ctx.session, () -> connection.disconnect("no answer to ping"));
+                    hub.connect(connection, ctx.queryParam("resume"), ctx.queryParam("room"), ctx.queryParam("name"));
+                }));
+                ws.onMessage(ctx -> guard(stats, () -> {
+                    Connection connection = connections.get(ctx.session);
+                    User sender = admitted(connection, hub, settings);
+                    if (sender != null) {
+                        receive(ctx.message(), sender, connection, hub);
+                    }
+                }));
+                ws.onBinaryMessage(ctx -> guard(stats, () -> {
+                    Connection connection = connections.get(ctx.session);
+                    if (admitted(connection, hub, settings) != null) {
+                        connection.send(new ServerMessage.Error(ErrorCode.BAD_MESSAGE,
+                                "Binary frames are not part of the protocol; send JSON text frames."));
+                    }
+                }));
+                ws.onClose(ctx -> guard(stats, () -> {
+                    heartbeat.forget(ctx.session);
+                    Connection connection = connections.remove(ctx.session);
+                    if (connection != null) {
+                        connection.closed();
+                        hub.closed(connection, ctx.status());
+                    }
+                }));
+                ws.onError(ctx -> {
+                    // Jetty closes a frame over its own limit with 1009 itself; say so in the log, not "by the client".
+                    Connection connection = connections.get(ctx.session);
+                    if (connection != null && ctx.error() instanceof MessageTooLargeException) {
+                        connection.markEnded("sent a frame over the server's limit of " + StepServer.MAX_FRAME_BYTES + " bytes");
+                    }
+                });
+            });
+            config.routes.get("/stats", ctx -> {
+                Map<String, Object> snapshot = new LinkedHashMap<>();
+                snapshot.put("users", hub.users());
+                snapshot.put("rooms", hub.rooms());
+                snapshot.put("connections", connections.size());
+                snapshot.put("resumable", hub.resumable());
+                snapshot.put("relayed", stats.relayed());
+                snapshot.put("errors", stats.errorsByCode());
+                snapshot.put("refusedOrigins", origins.refusals().sum());
+                snapshot.put("uncaught", stats.uncaught());
+                ctx.json(snapshot);
+            });
+        });
+    }
+
+    /** One frame from an admitted user: a signal to relay, or an error that says what is wrong with it. */
+    private static void receive(String frame, User sender, Connection connection, Hub hub) {
+        try {
+            if (Protocol.decode(frame) instanceof SignalRequest request) {
+                hub.relay(sender, connection, request);
+            }
+        } catch (ProtocolException refused) {
+            if (refused.code() == ErrorCode.TOO_LARGE) {
+                // Not a client of this protocol: it would only send more of the same.
+                connection.sendAndClose(refused.toMessage(), CloseCodes.MESSAGE_TOO_BIG, "message too large");
+                hub.leave(sender, "sent a frame over the size limit");
+            } else {
+                connection.send(refused.toMessage());
+            }
+        }
+    }
+
+    /**
+     * The user whose connection sent a frame, if the frame is to be read: the connection belongs to an admitted
+     * user, the server is not ending it, and the sender is within its rate limit.
+     */
+    private static User admitted(Connection connection, Hub hub, Settings settings) {
+        User user = connection == null ? null : connection.user();
+        if (user == null || connection.ending()) {
+            return null;
+        }
+        switch (connection.rateLimit().admit()) {
+            case ALLOWED -> {
+                return user;
+            }
+            case REFUSED -> connection.send(new ServerMessage.Error(ErrorCode.RATE_LIMITED, "Too many messages: "
+                    + "this one was dropped. Send at most " + settings.messagesPerSecond() + " a second."));
+            case FLOODING -> {
+                connection.sendAndClose(new ServerMessage.Error(ErrorCode.RATE_LIMITED,
+                        "Too many messages, again and again: the server closes this connection."),
+                        CloseCodes.POLICY_VIOLATION, "rate limit exceeded");
+                hub.leave(user, "kept sending over the rate limit");
+            }
+        }
+        return null;
+    }
+
+    /** Runs a handler; an exception that escapes it is a bug in the server, counted and logged, never thrown at Jetty. */
+    private static void guard(Stats stats, Runnable handler) {
+        try {
+            handler.run();
+        } catch (RuntimeException bug) {
+            stats.countUncaught();
+            LOG.error("A signaling handler failed", bug);
+        }
     }
 
     public static void main(String[] args) {

@@ -9,8 +9,8 @@ import static org.junit.jupiter.api.Assumptions.assumeTrue;
 import com.microsoft.playwright.Locator;
 import com.microsoft.playwright.Page;
 import com.microsoft.playwright.assertions.LocatorAssertions;
-import dev.webrtcsteps.common.SignalingEndpoint;
-import dev.webrtcsteps.common.SignalingSettings;
+import dev.webrtcsteps.common.Heartbeat;
+import dev.webrtcsteps.common.OriginCheck;
 import dev.webrtcsteps.testing.AppServer;
 import dev.webrtcsteps.testing.BrowserKind;
 import dev.webrtcsteps.testing.Browsers;
@@ -37,13 +37,13 @@ class Step3PageTest {
     /** Reconnecting waits up to 10 s between tries (exponential backoff). */
     private static final LocatorAssertions.HasAttributeOptions LONG_WAIT = new LocatorAssertions.HasAttributeOptions().setTimeout(20_000);
 
-    /** The server's signaling endpoint, to drop a page's connection as a network failure would. */
-    private static SignalingEndpoint signaling;
+    /** The server's hub, to drop a page's connection as a network failure would. */
+    private static Hub hub;
 
     @RegisterExtension
     static final AppServer app = new AppServer(() -> {
-        signaling = new SignalingEndpoint(new SignalingHub(Limits.DEFAULT), SignalingSettings.DEFAULTS);
-        return Step3App.create(signaling);
+        hub = new Hub(Settings.DEFAULTS);
+        return Step3App.create(hub, new Heartbeat(Settings.DEFAULTS.heartbeat()), OriginCheck.allowing());
     });
 
     @RegisterExtension
@@ -210,7 +210,7 @@ class Step3PageTest {
         User bob = join(browser, "Bob", room);
         chat(alice, bob, "before the drop");
 
-        signaling.dropConnection(alice.id());
+        hub.connectionOf(alice.id()).session().disconnect();
 
         waitFor(alice, "window.__probe.sockets === 2");
         assertThat(alice.page().locator("#status")).hasAttribute("data-state", "online");

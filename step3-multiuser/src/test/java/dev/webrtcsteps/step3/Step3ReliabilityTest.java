@@ -9,8 +9,8 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import dev.webrtcsteps.common.SignalingEndpoint;
-import dev.webrtcsteps.common.SignalingSettings;
+import dev.webrtcsteps.common.Heartbeat;
+import dev.webrtcsteps.common.OriginCheck;
 import dev.webrtcsteps.common.StepServer;
 import dev.webrtcsteps.common.protocol.CloseCodes;
 import dev.webrtcsteps.common.protocol.ErrorCode;
@@ -56,7 +56,7 @@ class Step3ReliabilityTest {
             .map(ErrorCode::wireName).collect(Collectors.toSet());
 
     /** Settings for tests about something else than the rate limit: one they do not reach. */
-    private static final SignalingSettings UNLIMITED = SignalingSettings.DEFAULTS.withRateLimit(100_000, 100_000, 100_000);
+    private static final Settings UNLIMITED = Settings.DEFAULTS.withRateLimit(100_000, 100_000, 100_000);
 
     // -------------------------------------------------------------------------------------------- heartbeat
 
@@ -65,11 +65,11 @@ class Step3ReliabilityTest {
         Server server = new Server(UNLIMITED.withHeartbeat(Duration.ofMillis(300)));
         try (server; Welcomed a = server.join("r"); SilentClient vanished = SilentClient.connect(server.signal("r"))) {
             String vanishedId = a.client().next("peer-joined").at("/peer/id").asText();
-            long joinedAt = server.signaling.heartbeats();
+            long joinedAt = server.heartbeat.beats();
 
             assertEquals(vanishedId, a.client().next("peer-left").get("id").asText());
 
-            long beatsTaken = server.signaling.heartbeats() - joinedAt;
+            long beatsTaken = server.heartbeat.beats() - joinedAt;
             assertTrue(beatsTaken <= 3, "peer-left should follow the second ping without an answer, took " + beatsTaken);
             assertEquals(1, server.stats().get("users").asInt());
         }
@@ -80,8 +80,8 @@ class Step3ReliabilityTest {
         Server server = new Server(UNLIMITED.withHeartbeat(Duration.ofMillis(200)));
         try (server; Welcomed a = server.join("r"); Welcomed b = server.join("r")) {
             a.client().next("peer-joined");
-            long start = server.signaling.heartbeats();
-            eventually("five heartbeats", () -> server.signaling.heartbeats() >= start + 5);
+            long start = server.heartbeat.beats();
+            eventually("five heartbeats", () -> server.heartbeat.beats() >= start + 5);
             assertRelays(a, b);
             assertRelays(b, a);
             assertEquals(List.of(), a.client().drain());
@@ -97,7 +97,7 @@ class Step3ReliabilityTest {
             a.client().next("peer-joined");
             String token = b.welcome().get("resume").asText();
 
-            server.signaling.dropConnection(b.id());
+            server.hub.connectionOf(b.id()).session().disconnect();
             eventually("b's connection is suspended", () -> server.stats().get("resumable").asInt() == 1);
             a.client().send(signalTo(b.id(), OFFER)); // b is away: the signal waits for it
 
@@ -175,7 +175,7 @@ class Step3ReliabilityTest {
 
     @Test
     void allowedOriginsWidenTheCheck() {
-        Server server = new Server(UNLIMITED.withAllowedOrigins("https://chat.example.org"));
+        Server server = new Server(UNLIMITED, OriginCheck.allowing("https://chat.example.org"));
         try (server) {
             connectFrom(server.signal("r"), "https://chat.example.org").join().abort();
             assertThrows(CompletionException.class, () -> connectFrom(server.signal("r"), "https://other.example.org").join());
@@ -186,7 +186,7 @@ class Step3ReliabilityTest {
 
     @Test
     void excessMessagesAreRateLimitedAndAFlooderIsClosedWith1008WhileOthersRelay() throws Exception {
-        Server server = new Server(SignalingSettings.DEFAULTS.withRateLimit(10, 20, 50));
+        Server server = new Server(Settings.DEFAULTS.withRateLimit(10, 20, 50));
         try (server; Welcomed flooder = server.join("flood"); Welcomed target = server.join("flood");
                 Welcomed a = server.join("calm"); Welcomed b = server.join("calm")) {
             flooder.client().next("peer-joined");
@@ -312,7 +312,7 @@ class Step3ReliabilityTest {
                 return stats.get("users").asInt() == 0 && stats.get("rooms").asInt() == 0
                         && stats.get("connections").asInt() == 0 && stats.get("resumable").asInt() == 0;
             });
-            assertEquals(0, server.signaling.watchedConnections(), "the heartbeat forgot them all");
+            assertEquals(0, server.heartbeat.size(), "the heartbeat forgot them all");
             assertEquals(0, server.stats().get("uncaught").asInt());
         }
     }
@@ -375,12 +375,18 @@ class Step3ReliabilityTest {
 
     /** The real step 3 app with the given settings, on a free port, for one test. */
     private static final class Server implements AutoCloseable {
-        final SignalingEndpoint signaling;
+        final Hub hub;
+        final Heartbeat heartbeat;
         final AppServer app;
 
-        Server(SignalingSettings settings) {
-            signaling = new SignalingEndpoint(new SignalingHub(Limits.DEFAULT), settings);
-            app = new AppServer(() -> Step3App.create(signaling)).start();
+        Server(Settings settings) {
+            this(settings, OriginCheck.allowing());
+        }
+
+        Server(Settings settings, OriginCheck origins) {
+            hub = new Hub(settings);
+            heartbeat = new Heartbeat(settings.heartbeat());
+            app = new AppServer(() -> Step3App.create(hub, heartbeat, origins)).start();
         }
 
         URI signal(String room, String... more) {

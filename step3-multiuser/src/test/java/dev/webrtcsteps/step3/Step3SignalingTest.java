@@ -8,8 +8,8 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import dev.webrtcsteps.common.SignalingEndpoint;
-import dev.webrtcsteps.common.SignalingSettings;
+import dev.webrtcsteps.common.Heartbeat;
+import dev.webrtcsteps.common.OriginCheck;
 import dev.webrtcsteps.common.protocol.CloseCodes;
 import dev.webrtcsteps.common.protocol.Protocol;
 import dev.webrtcsteps.testing.AppServer;
@@ -43,15 +43,16 @@ class Step3SignalingTest {
     private static final int MAX_ROOM_SIZE = 4;
     private static final int MAX_USERS = 6;
 
-    /** A fresh hub and server per test: rooms and counters are server state. */
-    private final SignalingHub hub = new SignalingHub(new Limits(MAX_ROOM_SIZE, MAX_USERS));
-
-    /** A short grace, so that dropped users are gone soon; a rate limit these tests do not reach. */
-    private final SignalingEndpoint signaling = new SignalingEndpoint(hub, SignalingSettings.DEFAULTS
+    /**
+     * A fresh hub and server per test: rooms and counters are server state. A short grace, so that dropped users
+     * are gone soon; a rate limit these tests do not reach.
+     */
+    private final Hub hub = new Hub(Settings.DEFAULTS.withLimits(MAX_ROOM_SIZE, MAX_USERS)
             .withResumeGrace(Duration.ofMillis(500)).withRateLimit(10_000, 10_000, 10_000));
 
     @RegisterExtension
-    final AppServer app = new AppServer(() -> Step3App.create(signaling));
+    final AppServer app = new AppServer(() -> Step3App.create(hub, new Heartbeat(hub.settings().heartbeat()),
+            OriginCheck.allowing()));
 
     // ---------------------------------------------------------------------------------------------- welcome
 

@@ -23,8 +23,9 @@ public sealed interface ServerMessage {
      */
     @JsonInclude(JsonInclude.Include.NON_NULL)
     record Welcome(String id, String name, String room, List<PeerInfo> peers, String resume) implements ServerMessage {
-        public Welcome(String id, List<PeerInfo> peers, String resume) {
-            this(id, null, null, peers, resume);
+        /** Step 2's welcome: no name, no room, no resuming. */
+        public Welcome(String id, List<PeerInfo> peers) {
+            this(id, null, null, peers, null);
         }
     }
 

@@ -1,4 +1,4 @@
-package dev.webrtcsteps.common;
+package dev.webrtcsteps.step3;
 
 import dev.webrtcsteps.common.protocol.Protocol;
 import dev.webrtcsteps.common.protocol.ServerMessage;
@@ -7,7 +7,6 @@ import java.util.ArrayDeque;
 import java.util.Queue;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
-import java.util.function.Consumer;
 import org.eclipse.jetty.websocket.api.Callback;
 import org.eclipse.jetty.websocket.api.Session;
 
@@ -19,50 +18,42 @@ import org.eclipse.jetty.websocket.api.Session;
  * thread of whoever is sending to it. The queue is bounded: a client that does not read what it is sent
  * is disconnected when {@link #MAX_QUEUED_MESSAGES} messages wait for it, so it holds up nobody else.
  */
-public final class Connection {
+final class Connection {
 
     /** How many messages may wait for a slow reader before it is disconnected. */
-    public static final int MAX_QUEUED_MESSAGES = 256;
+    static final int MAX_QUEUED_MESSAGES = 256;
 
     /** How long a refused client has to read why before the server closes the connection. */
-    public static final Duration CLOSE_DELAY = Duration.ofSeconds(2);
+    static final Duration CLOSE_DELAY = Duration.ofSeconds(2);
 
     private final Session session;
-    private final SignalingStats stats;
+    private final Stats stats;
     private final RateLimit rateLimit;
     private final Queue<String> queue = new ArrayDeque<>();
     private boolean writing;
     private boolean closed;
     private Runnable closeWhenFlushed;
     private volatile String endReason;
-    private volatile Peer peer;
-    private final Consumer<Peer> onAdmitted;
+    private volatile User user;
 
-    /** @param onAdmitted told of the peer a step admits on this connection, before anything is sent to it */
-    Connection(Session session, SignalingStats stats, RateLimit rateLimit, Consumer<Peer> onAdmitted) {
+    Connection(Session session, Stats stats, RateLimit rateLimit) {
         this.session = session;
         this.stats = stats;
         this.rateLimit = rateLimit;
-        this.onAdmitted = onAdmitted;
     }
 
     Session session() {
         return session;
     }
 
-    /** The user on this connection, or null: refused, or its user resumed on another connection. */
-    Peer peer() {
-        return peer;
+    /** The user on this connection, or null: not admitted (yet), or its user resumed on another connection. */
+    User user() {
+        return user;
     }
 
-    void attach(Peer user) {
-        peer = user;
-    }
-
-    /** The step admitted a user on this connection (from {@link Peer}'s constructor, before its welcome). */
-    void admitted(Peer user) {
-        peer = user;
-        onAdmitted.accept(user);
+    /** Set by the hub, under its lock, before anything is sent to the user. */
+    void attach(User admitted) {
+        user = admitted;
     }
 
     RateLimit rateLimit() {
@@ -70,7 +61,7 @@ public final class Connection {
     }
 
     /** Queues a message; it is written after every message queued before it. */
-    public void send(ServerMessage message) {
+    void send(ServerMessage message) {
         if (message instanceof ServerMessage.Error error) {
             stats.countError(error.code());
         }
@@ -93,7 +84,7 @@ public final class Connection {
         }
         if (overflowing) {
             // A close frame would wait behind the unread messages forever: drop the connection. On another
-            // thread, because whoever is sending may hold a room's lock, and the close handling takes it too.
+            // thread, because whoever is sending holds the hub's lock, and the close handling takes it too.
             CompletableFuture.runAsync(session::disconnect);
             return;
         }
@@ -104,7 +95,7 @@ public final class Connection {
      * Sends a last message (say, why the server refuses this connection), then closes {@link #CLOSE_DELAY}
      * later unless the client has closed first. Nothing more is sent to it meanwhile.
      */
-    public void sendAndClose(ServerMessage message, int closeCode, String reason) {
+    void sendAndClose(ServerMessage message, int closeCode, String reason) {
         send(message);
         synchronized (this) {
             if (closed || closeWhenFlushed != null) {
@@ -124,7 +115,7 @@ public final class Connection {
     }
 
     /** Ends the connection at once, without a close handshake: the other end is gone or not listening. */
-    public void disconnect(String reason) {
+    void disconnect(String reason) {
         markEnded(reason);
         session.disconnect();
     }
@@ -144,12 +135,12 @@ public final class Connection {
     }
 
     /** Why the server ended this connection, or null if it did not. */
-    public String endReason() {
+    String endReason() {
         return endReason;
     }
 
     /** Marks the connection as gone: nothing more is written to it. */
-    public synchronized void closed() {
+    synchronized void closed() {
         closed = true;
         queue.clear();
     }

@@ -1,14 +1,14 @@
-package dev.webrtcsteps.common;
+package dev.webrtcsteps.step3;
 
 /**
  * How many messages one connection may send: a token bucket that holds {@code burst} messages and refills
  * at {@code perSecond}. A browser sends a handful of messages per connection it sets up, in short bursts
  * (an offer or answer and its ICE candidates), far below the defaults.
  */
-public final class RateLimit {
+final class RateLimit {
 
     /** What {@link #admit} says about one message. */
-    public enum Verdict { ALLOWED, REFUSED, FLOODING }
+    enum Verdict { ALLOWED, REFUSED, FLOODING }
 
     private final double perSecond;
     private final int burst;
@@ -20,14 +20,14 @@ public final class RateLimit {
     /**
      * @param floodAfter how many messages in a row may be refused before the sender counts as flooding
      */
-    public RateLimit(double perSecond, int burst, int floodAfter) {
+    RateLimit(double perSecond, int burst, int floodAfter) {
         this.perSecond = perSecond;
         this.burst = burst;
         this.floodAfter = floodAfter;
         this.tokens = burst;
     }
 
-    public synchronized Verdict admit() {
+    synchronized Verdict admit() {
         long now = System.nanoTime();
         tokens = Math.min(burst, tokens + (now - refilledAt) / 1e9 * perSecond);
         refilledAt = now;
