@@ -66,7 +66,7 @@ public final class Bench {
 
         System.out.println("Browsers: click to open data channel");
         Results.BrowserResults browser = BrowserSetup.measure(Integer.getInteger("bench.browserRuns", 10),
-                BrowserKind.selected().toList());
+                BrowserKind.selected().toList(), out);
 
         Results.Report report = new Results.Report(startedAt, (System.nanoTime() - started) / 1e9, machine, servers,
                 browser, goals(servers, browser));

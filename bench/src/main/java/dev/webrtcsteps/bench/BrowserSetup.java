@@ -4,20 +4,15 @@ import com.microsoft.playwright.Browser;
 import com.microsoft.playwright.BrowserContext;
 import com.microsoft.playwright.Page;
 import com.microsoft.playwright.Playwright;
-import dev.webrtcsteps.step1.Step1App;
-import dev.webrtcsteps.step3.Step3App;
 import dev.webrtcsteps.testing.BrowserKind;
-import io.javalin.Javalin;
 import java.io.IOException;
-import java.net.URL;
-import java.net.URLClassLoader;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.net.URLEncoder;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
-import java.util.Enumeration;
 import java.util.List;
 import java.util.Map;
-import java.util.function.Supplier;
 
 /**
  * Scenario 4: how long a real browser takes from "click" to "data channel open". Step 1 (both peers in one
@@ -55,62 +50,32 @@ public final class BrowserSetup {
     private BrowserSetup() {
     }
 
-    public static void main(String[] args) {
+    public static void main(String[] args) throws IOException {
         int runs = args.length > 0 ? Integer.parseInt(args[0]) : 5;
-        Results.BrowserResults results = measure(runs, BrowserKind.selected().toList());
+        Results.BrowserResults results = measure(runs, BrowserKind.selected().toList(), Files.createTempDirectory("browser-setup"));
         results.timings().forEach(System.out::println);
     }
 
-    public static Results.BrowserResults measure(int runs, List<BrowserKind> browsers) {
-        Javalin step1 = start(Step1App.class, Step1App::create);
-        Javalin step3 = start(Step3App.class, Step3App::create);
+    /** Starts step 1 and step 3 as processes of their own (logs in {@code logs}) and times each in each browser. */
+    public static Results.BrowserResults measure(int runs, List<BrowserKind> browsers, Path logs) throws IOException {
         List<Results.BrowserTiming> timings = new ArrayList<>();
-        try (Playwright playwright = Playwright.create(new Playwright.CreateOptions()
-                .setEnv(Map.of("PLAYWRIGHT_SKIP_BROWSER_DOWNLOAD", "1")))) {
+        try (ServerUnderTest step1 = ServerUnderTest.step("step1", "dev.webrtcsteps.step1.Step1App", Bench.freePort(),
+                        logs.resolve("step1-browser.log"), Map.of());
+                ServerUnderTest step3 = ServerUnderTest.step("step3", "dev.webrtcsteps.step3.Step3App", Bench.freePort(),
+                        logs.resolve("step3-browser.log"), Map.of());
+                Playwright playwright = Playwright.create(new Playwright.CreateOptions()
+                        .setEnv(Map.of("PLAYWRIGHT_SKIP_BROWSER_DOWNLOAD", "1")))) {
             for (BrowserKind kind : browsers) {
                 Browser browser = kind.launch(playwright);
                 try {
-                    timings.add(timing(kind, "step1", runs, run -> step1Run(browser, step1.port())));
-                    timings.add(timing(kind, "step3", runs, run -> step3Run(browser, step3.port(), kind + "-" + run)));
+                    timings.add(timing(kind, "step1", runs, run -> step1Run(browser, step1.port)));
+                    timings.add(timing(kind, "step3", runs, run -> step3Run(browser, step3.port, kind + "-" + run)));
                 } finally {
                     browser.close();
                 }
             }
-        } finally {
-            step1.stop();
-            step3.stop();
         }
         return new Results.BrowserResults(timings);
-    }
-
-    /**
-     * Starts a step's app serving its own page. Every step jar has a {@code public/} folder, and Javalin finds
-     * it through the thread's context class loader, so on the bench's classpath the first step jar's page would
-     * be served by all of them; a loader that looks in the step's own jar first (and is kept by Javalin for
-     * every later request) avoids that.
-     */
-    private static Javalin start(Class<?> step, Supplier<Javalin> create) {
-        Thread thread = Thread.currentThread();
-        ClassLoader original = thread.getContextClassLoader();
-        URL ownJar = step.getProtectionDomain().getCodeSource().getLocation();
-        thread.setContextClassLoader(new URLClassLoader(new URL[] {ownJar}, original) {
-            @Override
-            public URL getResource(String name) {
-                URL own = findResource(name);
-                return own != null ? own : super.getResource(name);
-            }
-
-            @Override
-            public Enumeration<URL> getResources(String name) throws IOException {
-                Enumeration<URL> own = findResources(name); // Jetty merges all it is given; the first wins
-                return own.hasMoreElements() ? own : super.getResources(name);
-            }
-        });
-        try {
-            return create.get().start("127.0.0.1", 0);
-        } finally {
-            thread.setContextClassLoader(original);
-        }
     }
 
     private interface Run {

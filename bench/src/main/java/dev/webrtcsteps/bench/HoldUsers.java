@@ -38,10 +38,10 @@ public final class HoldUsers {
         AtomicInteger failed = new AtomicInteger();
         AtomicInteger retried = new AtomicInteger();
         List<CompletableFuture<BenchClient>> joins = new ArrayList<>(users);
-        long start = System.nanoTime();
-        long deadline = start + DEADLINE.toNanos();
+        Schedule schedule = Schedule.startingNow(perSecond);
+        long deadline = schedule.start() + DEADLINE.toNanos();
         for (int i = 0; i < users && System.nanoTime() < deadline; i++) {
-            waitUntil(start + (long) (i * 1e9 / perSecond));
+            schedule.awaitDue(i);
             String room = roomPrefix + "-" + i / roomSize;
             String name = "U" + i;
             // A refused or timed-out connection is tried once more, as real clients retry.
@@ -75,11 +75,5 @@ public final class HoldUsers {
         }
         joins.forEach(join -> join.thenAccept(BenchClient::close));
         System.exit(0);
-    }
-
-    private static void waitUntil(long nanoTime) {
-        for (long left = nanoTime - System.nanoTime(); left > 0; left = nanoTime - System.nanoTime()) {
-            LockSupport.parkNanos(left);
-        }
     }
 }

@@ -5,7 +5,6 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.locks.LockSupport;
 import java.util.stream.IntStream;
 import org.HdrHistogram.Histogram;
 
@@ -33,14 +32,10 @@ final class JoinScenario {
         Histogram micros = new Histogram(TimeUnit.MINUTES.toMicros(1), 3);
         List<CompletableFuture<BenchClient>> users = new ArrayList<>(joins);
         int failures = 0;
-        long start = System.nanoTime();
+        Schedule schedule = Schedule.startingNow(perSecond);
         try {
             for (int i = 0; i < joins; i++) {
-                long due = start + (long) (i * 1e9 / perSecond);
-                for (long left = due - System.nanoTime(); left > 0; left = due - System.nanoTime()) {
-                    LockSupport.parkNanos(left);
-                }
-                // Timed from when the join was due, so that a slow generator cannot hide a slow server.
+                long due = schedule.awaitDue(i);
                 users.add(BenchClient.join(http, server.wire, server.port, "join-" + i / roomSize, "J" + i, sentAt -> { })
                         .orTimeout(30, TimeUnit.SECONDS)
                         .whenComplete((client, failure) -> {

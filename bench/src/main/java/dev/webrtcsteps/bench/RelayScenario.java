@@ -116,15 +116,11 @@ final class RelayScenario {
         long messages = (long) (perSecond * phaseNanos / 1e9);
         long receivedBefore = received.get();
         latencyMicros.getIntervalHistogram();
-        long start = System.nanoTime();
+        Schedule schedule = Schedule.startingNow(perSecond);
         for (long i = 0; i < messages; i++) {
-            long due = start + (long) (i * 1e9 / perSecond);
-            for (long left = due - System.nanoTime(); left > 0; left = due - System.nanoTime()) {
-                LockSupport.parkNanos(left);
-            }
-            sendOne(clients, due, i);
+            sendOne(clients, schedule.awaitDue(i), i);
         }
-        double seconds = (System.nanoTime() - start) / 1e9;
+        double seconds = (System.nanoTime() - schedule.start()) / 1e9;
         long lost = drain(clients, receivedBefore + messages);
         long delivered = received.get() - receivedBefore;
         Histogram latency = latencyMicros.getIntervalHistogram();

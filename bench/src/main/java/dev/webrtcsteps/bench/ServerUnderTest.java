@@ -1,6 +1,5 @@
 package dev.webrtcsteps.bench;
 
-import java.io.File;
 import java.io.IOException;
 import java.net.URI;
 import java.net.http.HttpClient;
@@ -10,19 +9,19 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.util.Arrays;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.locks.LockSupport;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
-import java.util.stream.Collectors;
 
 /**
- * A server under test, started in a process of its own the way a user starts it: step 3 with
- * {@code java ... dev.webrtcsteps.step3.Step3App}, the baseline with {@code node server.js}. Its memory is
- * read from outside: resident set size from /proc, and for the Java server the heap after a full GC via jcmd.
+ * A server under test, started in a process of its own the way a user starts it: a step with
+ * {@code java ... dev.webrtcsteps.step3.Step3App}, the baseline with {@code node server.js}. The bench reaches it
+ * only over the wire. Its memory is read from outside: resident set size from /proc, and for a Java server the
+ * heap after a full GC via jcmd.
  */
 final class ServerUnderTest implements AutoCloseable {
 
@@ -53,21 +52,19 @@ final class ServerUnderTest implements AutoCloseable {
 
     /** Step 3's own server, with its defaults but for the rate limit, which would cap the relay scenario. */
     static ServerUnderTest step3(int port, Path log) throws IOException {
-        String javaBin = Path.of(System.getProperty("java.home"), "bin", "java").toString();
-        return started(new ServerUnderTest("step3", BenchClient.Wire.STEP3, port,
-                List.of(javaBin, "-cp", step3ClassPath(), "dev.webrtcsteps.step3.Step3App"),
-                Map.of("PORT", String.valueOf(port), "RATE_LIMIT_PER_SECOND", "100000", "RATE_LIMIT_BURST", "100000"),
-                Path.of("."), log, true), "/health");
+        return step("step3", "dev.webrtcsteps.step3.Step3App", port, log,
+                Map.of("RATE_LIMIT_PER_SECOND", "100000", "RATE_LIMIT_BURST", "100000"));
     }
 
-    /**
-     * This process's class path without step 1 and the test support: every step serves its page from a
-     * {@code public/} folder on the class path, and step 3 must find its own.
-     */
-    private static String step3ClassPath() {
-        return Arrays.stream(System.getProperty("java.class.path").split(File.pathSeparator))
-                .filter(entry -> !entry.contains("step1-local") && !entry.endsWith("-tests.jar") && !entry.contains("test-classes"))
-                .collect(Collectors.joining(File.pathSeparator));
+    /** A step's app ({@code mainClass}) from this process's class path, which holds every step's jar. */
+    static ServerUnderTest step(String name, String mainClass, int port, Path log, Map<String, String> settings)
+            throws IOException {
+        String javaBin = Path.of(System.getProperty("java.home"), "bin", "java").toString();
+        Map<String, String> environment = new HashMap<>(settings);
+        environment.put("PORT", String.valueOf(port));
+        return started(new ServerUnderTest(name, BenchClient.Wire.STEP3, port,
+                List.of(javaBin, "-cp", System.getProperty("java.class.path"), mainClass), environment,
+                Path.of("."), log, true), "/health");
     }
 
     /** The socket.io baseline in bench/socketio-server. */
@@ -99,10 +96,6 @@ final class ServerUnderTest implements AutoCloseable {
         }
         server.close();
         throw new IllegalStateException(server.name + " did not become ready within 60 s");
-    }
-
-    long pid() {
-        return process.pid();
     }
 
     /** Resident set size, from /proc/PID/status. */

@@ -24,8 +24,9 @@ import java.util.function.Supplier;
  * The server bootstrap every step shares: static files, the shared browser assets, {@code GET /health}, and a
  * start that fails with one clear line instead of a stack trace.
  *
- * <p>URL layout: the step's own {@code /public} classpath folder at {@code /}, the shared assets of
- * {@code common} at {@code /common/}, and webrtc-adapter (from its WebJar) at {@code /vendor/webrtc-adapter/}.
+ * <p>URL layout: the step's own page folder at {@code /}, the shared assets of {@code common} at {@code /common/},
+ * and webrtc-adapter (from its WebJar) at {@code /vendor/webrtc-adapter/}. Each step's page folder has a name of
+ * its own ({@code step1-page}, ...), so that steps on one class path never serve each other's pages.
  */
 public final class StepServer {
 
@@ -45,11 +46,14 @@ public final class StepServer {
     private StepServer() {
     }
 
-    /** A Javalin app with the shared static files; {@code step} adds the step's own routes and settings. */
-    public static Javalin create(Consumer<JavalinConfig> step) {
+    /**
+     * A Javalin app serving the step's page (the classpath folder {@code pageFolder}) and the shared static files;
+     * {@code step} adds the step's own routes and settings.
+     */
+    public static Javalin create(String pageFolder, Consumer<JavalinConfig> step) {
         return Javalin.create(config -> {
             config.startup.showJavalinBanner = false;
-            serve(config, "/", "public");
+            serve(config, "/", pageFolder);
             serve(config, "/common", "common-assets");
             config.staticFiles.add(files -> {
                 files.hostedPath = "/vendor/webrtc-adapter";

@@ -31,7 +31,7 @@ class StepServerLaunchTest {
     /** A step with nothing of its own, run as a separate process. */
     public static final class SampleStep {
         public static void main(String[] args) {
-            StepServer.run("Sample step", () -> StepServer.create(config -> { }));
+            StepServer.run("Sample step", () -> StepServer.create("test-page", config -> { }));
         }
     }
 

@@ -18,7 +18,7 @@ import org.junit.jupiter.api.extension.RegisterExtension;
 class StepServerTest {
 
     @RegisterExtension
-    static final AppServer app = new AppServer(() -> StepServer.create(config ->
+    static final AppServer app = new AppServer(() -> StepServer.create("test-page", config ->
             config.routes.get("/hello", ctx -> ctx.result("hello"))));
 
     private final HttpClient http = HttpClient.newHttpClient();
@@ -56,13 +56,13 @@ class StepServerTest {
 
     @Test
     void servesPagesFromTheSourceTreeWhenRunFromItSoEditsShowOnReload() throws Exception {
-        // Surefire runs in the module's folder; the classpath has target/test-classes/public and
+        // Surefire runs in the module's folder; the classpath has target/test-classes/test-page and
         // target/classes/common-assets, copied from these source folders.
-        assertEquals(Path.of("src/test/resources/public").toAbsolutePath(), StepServer.sourceFolderOf("public"));
+        assertEquals(Path.of("src/test/resources/test-page").toAbsolutePath(), StepServer.sourceFolderOf("test-page"));
         assertEquals(Path.of("src/main/resources/common-assets").toAbsolutePath(),
                 StepServer.sourceFolderOf("common-assets"));
         assertNull(StepServer.sourceFolderOf("META-INF/resources/webjars"), "a folder in a jar has no source");
-        assertEquals(Files.readString(Path.of("src/test/resources/public/index.html")), get("/").body());
+        assertEquals(Files.readString(Path.of("src/test/resources/test-page/index.html")), get("/").body());
     }
 
     private HttpResponse<String> get(String path) throws IOException, InterruptedException {

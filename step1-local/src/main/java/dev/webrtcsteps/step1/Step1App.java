@@ -13,7 +13,7 @@ public final class Step1App {
     }
 
     public static Javalin create() {
-        return StepServer.create(config -> { });
+        return StepServer.create("step1-page", config -> { });
     }
 
     public static void main(String[] args) {

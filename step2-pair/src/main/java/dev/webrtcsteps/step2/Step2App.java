@@ -32,7 +32,7 @@ public final class Step2App {
 
     static Javalin create(Heartbeat heartbeat, OriginCheck origins) {
         Pair pair = new Pair();
-        return StepServer.create(config -> {
+        return StepServer.create("step2-page", config -> {
             config.events.serverStopped(heartbeat::close);
             config.routes.wsBeforeUpgrade("/signal", origins::check);
             config.routes.ws("/signal", ws -> {

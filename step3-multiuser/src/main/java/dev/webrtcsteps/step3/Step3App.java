@@ -39,7 +39,7 @@ public final class Step3App {
         Settings settings = hub.settings();
         Stats stats = hub.stats();
         Map<Session, Connection> connections = new ConcurrentHashMap<>();
-        return StepServer.create(config -> {
+        return StepServer.create("step3-page", config -> {
             config.events.serverStopped(() -> {
                 heartbeat.close();
                 hub.close();
