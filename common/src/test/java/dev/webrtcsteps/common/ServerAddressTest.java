@@ -22,6 +22,12 @@ class ServerAddressTest {
     }
 
     @Test
+    void everyPortFromZeroTo65535IsAPort() {
+        assertEquals(0, ServerAddress.fromEnvironment(Map.of("PORT", "0")).port());
+        assertEquals(65535, ServerAddress.fromEnvironment(Map.of("PORT", "65535")).port());
+    }
+
+    @Test
     void readsHostAndPort() {
         assertEquals(new ServerAddress("0.0.0.0", 9000),
                 ServerAddress.fromEnvironment(Map.of("HOST", "0.0.0.0", "PORT", " 9000 ")));

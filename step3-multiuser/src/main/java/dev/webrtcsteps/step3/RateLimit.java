@@ -1,5 +1,7 @@
 package dev.webrtcsteps.step3;
 
+import java.util.function.LongSupplier;
+
 /**
  * How many messages one connection may send: a token bucket that holds {@code burst} messages and refills
  * at {@code perSecond}. A browser sends a handful of messages per connection it sets up, in short bursts
@@ -13,22 +15,30 @@ final class RateLimit {
     private final double perSecond;
     private final int burst;
     private final int floodAfter;
+    private final LongSupplier clock;
     private double tokens;
-    private long refilledAt = System.nanoTime();
+    private long refilledAt;
     private int refusedInARow;
 
     /**
      * @param floodAfter how many messages in a row may be refused before the sender counts as flooding
      */
     RateLimit(double perSecond, int burst, int floodAfter) {
+        this(perSecond, burst, floodAfter, System::nanoTime);
+    }
+
+    /** @param clock nanoseconds, as {@link System#nanoTime()} counts them */
+    RateLimit(double perSecond, int burst, int floodAfter, LongSupplier clock) {
         this.perSecond = perSecond;
         this.burst = burst;
         this.floodAfter = floodAfter;
+        this.clock = clock;
         this.tokens = burst;
+        this.refilledAt = clock.getAsLong();
     }
 
     synchronized Verdict admit() {
-        long now = System.nanoTime();
+        long now = clock.getAsLong();
         tokens = Math.min(burst, tokens + (now - refilledAt) / 1e9 * perSecond);
         refilledAt = now;
         if (tokens >= 1) {

@@ -15,10 +15,13 @@ import dev.webrtcsteps.testing.AppServer;
 import dev.webrtcsteps.testing.BrowserKind;
 import dev.webrtcsteps.testing.Browsers;
 import dev.webrtcsteps.testing.EachBrowser;
+import dev.webrtcsteps.testing.SignalingClient;
+import dev.webrtcsteps.testing.SignalingClient.Welcomed;
 import java.net.URISyntaxException;
 import java.net.URLEncoder;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
 import java.util.regex.Pattern;
@@ -150,19 +153,34 @@ class Step3PageTest {
         assertThat(alice.page().locator("#send")).isDisabled();
     }
 
+    /**
+     * A name and a message that are HTML stay text wherever the page shows them: in the people list, the
+     * conversation's title, the messages, and the note when that person leaves. Nothing runs, and no element
+     * the peer wrote exists in the page.
+     */
     @EachBrowser
     void messagesAndNamesAreShownAsTextAndRunNothing(BrowserKind browser) {
         String room = newRoom();
+        String name = "<img src=x onerror=alert(1)>"; // 28 characters: within the 32 a name may have
         String attack = "<img src=x onerror=\"window.injected = true\">";
-        User alice = join(browser, "<b>Alice</b>", room);
+        User mallory = join(browser, name, room);
         User bob = join(browser, "Bob", room);
-        assertThat(bob.person(alice).locator(".name")).hasText("<b>Alice</b>");
+        List<String> dialogs = new ArrayList<>();
+        bob.page().onDialog(dialog -> {
+            dialogs.add(dialog.message());
+            dialog.dismiss();
+        });
+        assertThat(bob.person(mallory).locator(".name")).hasText(name);
 
-        chat(alice, bob, attack);
+        chat(bob, mallory, "hello");
+        chat(mallory, bob, attack);
+        assertThat(bob.page().locator("#conversation-title")).hasText("Chat with " + name);
+        mallory.page().context().close();
+        assertThat(bob.page().locator(".log .note")).hasText(name + " left the room.");
 
-        assertThat(bob.page().locator("#conversations img")).hasCount(0);
-        assertThat(bob.page().locator("#people b")).hasCount(0);
+        assertThat(bob.page().locator("img")).hasCount(0);
         assertEquals(false, bob.page().evaluate("() => window.injected === true"));
+        assertEquals(List.of(), dialogs);
     }
 
     @EachBrowser
@@ -222,6 +240,43 @@ class Step3PageTest {
         assertThat(carol.page().locator("#people li")).hasCount(2);
         chat(bob, alice, "after the drop");
         chat(alice, carol, "hello Carol");
+    }
+
+    /**
+     * signaling.js keeps the signals a page sends while its connection is down, and sends them once it is back
+     * with the same id. The helper runs alone here (imported into a page), with a protocol client as the peer:
+     * it sends its signal from its reconnecting callback, when the socket is closed for sure.
+     */
+    @EachBrowser
+    void signalsSentWhileTheConnectionIsDownGoOutWhenItResumes(BrowserKind browser) {
+        String room = newRoom();
+        try (Welcomed bob = SignalingClient.join(app.webSocket("/signal?room=" + encode(room) + "&name=Bob"))) {
+            Page page = browsers.newPage(browser);
+            page.navigate(app.url("/?room=" + encode(newRoom())));
+            page.evaluate("""
+                    async ([room, bobId]) => {
+                      const { connectSignaling } = await import('/signaling.js');
+                      window.__welcomes = [];
+                      let sent = false;
+                      const ignore = () => {};
+                      const signaling = connectSignaling(`/signal?room=${encodeURIComponent(room)}&name=Alice`, {
+                        welcome: ({ id }) => window.__welcomes.push(id),
+                        'peer-joined': ignore, 'peer-left': ignore, signal: ignore, error: ignore,
+                      }, () => {
+                        if (!sent) signaling.signal(bobId, { candidate: null });
+                        sent = true;
+                      });
+                    }""", List.of(room, bob.id()));
+            page.waitForFunction("() => window.__welcomes.length === 1");
+            String aliceId = (String) page.evaluate("() => window.__welcomes[0]");
+            assertEquals(aliceId, bob.client().next("peer-joined").at("/peer/id").asText());
+
+            hub.connectionOf(aliceId).session().disconnect();
+
+            page.waitForFunction("() => window.__welcomes.length === 2");
+            assertEquals(aliceId, page.evaluate("() => window.__welcomes[1]"), "back with the same id");
+            assertEquals(aliceId, bob.client().next("signal").get("from").asText(), "the signal sent while away");
+        }
     }
 
     @EachBrowser

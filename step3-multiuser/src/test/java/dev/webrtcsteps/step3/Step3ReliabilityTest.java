@@ -30,6 +30,7 @@ import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.Collections;
 import java.util.List;
 import java.util.Set;
 import java.util.concurrent.CompletionException;
@@ -104,8 +105,11 @@ class Step3ReliabilityTest {
             try (SignalingClient back = SignalingClient.connect(server.signal("r", "resume=" + token))) {
                 JsonNode welcome = back.next("welcome");
                 assertEquals(b.id(), welcome.get("id").asText(), "the same id again");
-                assertEquals(a.id(), welcome.at("/peers/0/id").asText());
-                assertEquals(1, welcome.get("peers").size());
+                assertEquals(b.welcome().get("name"), welcome.get("name"), "the same name");
+                assertEquals("r", welcome.get("room").asText(), "the same room");
+                assertEquals(token, welcome.get("resume").asText(), "the same token");
+                assertEquals(JSON.createArrayNode().add(JSON.createObjectNode().put("id", a.id())
+                        .put("name", a.welcome().get("name").asText())), welcome.get("peers"), "who is here, with names");
                 assertEquals(a.id(), back.next("signal").get("from").asText(), "what was sent meanwhile arrives");
 
                 back.send(signalTo(a.id(), OFFER));
@@ -213,6 +217,31 @@ class Step3ReliabilityTest {
             assertEquals(flooder.id(), target.client().drainUntil("peer-left").get("id").asText());
             assertTrue(server.stats().at("/errors/rate-limited").asInt() >= 50);
             assertRelays(a, b);
+        }
+    }
+
+    /**
+     * docs/protocol.md: a client that has more than FLOOD_LIMIT frames in a row refused gets one more rate-limited,
+     * and is closed with 1008. With a burst of 3, no refill and a flood limit of 5, nine frames at once are: 3
+     * relayed, 5 refused, and the ninth, the sixth refusal in a row, is the flood.
+     */
+    @Test
+    void aFlooderGetsExactlyFloodLimitPlusOneRateLimitedErrorsThenClose1008() {
+        Server server = new Server(Settings.DEFAULTS.withRateLimit(0, 3, 5));
+        try (server; Welcomed flooder = server.join("flood"); Welcomed target = server.join("flood")) {
+            flooder.client().next("peer-joined");
+            for (int i = 0; i < 3 + 5 + 1; i++) {
+                flooder.client().send(signalTo(target.id(), OFFER));
+            }
+
+            assertEquals(CloseCodes.POLICY_VIOLATION, flooder.client().awaitClose());
+            List<String> answers = flooder.client().drain().stream()
+                    .map(message -> message.path("type").asText() + ":" + message.path("code").asText()).toList();
+            assertEquals(Collections.nCopies(6, "error:rate-limited"), answers);
+            for (int i = 0; i < 3; i++) {
+                assertEquals(flooder.id(), target.client().next("signal").get("from").asText());
+            }
+            assertEquals(flooder.id(), target.client().next("peer-left").get("id").asText());
         }
     }
 

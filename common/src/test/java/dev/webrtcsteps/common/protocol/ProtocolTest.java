@@ -30,6 +30,7 @@ import org.junit.jupiter.api.Nested;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.Arguments;
+import org.junit.jupiter.params.provider.CsvSource;
 import org.junit.jupiter.params.provider.EnumSource;
 import org.junit.jupiter.params.provider.MethodSource;
 import org.junit.jupiter.params.provider.ValueSource;
@@ -592,6 +593,17 @@ class ProtocolTest {
         }
     }
 
+    @Test
+    void randomIdsAre22UrlSafeCharactersAndNeverRepeat() {
+        Set<String> ids = new HashSet<>();
+        for (int i = 0; i < 1_000; i++) {
+            String id = PeerInfo.randomId();
+            assertTrue(id.matches("[A-Za-z0-9_-]{22}"), id);
+            ids.add(id);
+        }
+        assertEquals(1_000, ids.size());
+    }
+
     @Nested
     class ErrorMessages {
 
@@ -601,6 +613,30 @@ class ProtocolTest {
             ProtocolException refused = new ProtocolException(code,
                     "Quotes \" and \\ backslashes, {braces}, </script>, \u0000\u001f control, \u2028 separators, é 😀.");
             assertEncodesAsErrorMessage(refused);
+        }
+
+        /** docs/protocol.md promises 65,536 characters: the number itself, not whatever the constant says. */
+        @Test
+        void theDocumentedLimitIs65536CharactersAndTheMessageSaysBothNumbers() {
+            // 65,536 characters are read (they are no JSON); one more is too large, unread.
+            assertEquals(BAD_JSON, assertThrows(ProtocolException.class, () -> Protocol.decode("x".repeat(65_536))).code());
+            ProtocolException tooLarge = assertThrows(ProtocolException.class, () -> Protocol.decode("x".repeat(65_537)));
+            assertEquals(TOO_LARGE, tooLarge.code());
+            assertEquals("Messages may be at most 65536 characters; this one had 65537.", tooLarge.getMessage());
+        }
+
+        /** docs/protocol.md promises that a bad-json error says at which character the problem is, counted from 1. */
+        @ParameterizedTest
+        @CsvSource(delimiter = '|', value = {
+            "{\"type\":}           | 9",
+            "{\"a\":1,,}           | 8",
+            "]                     | 1",
+            "{\"to\":\"b\"}}     | 11",
+        })
+        void badJsonSaysAtWhichCharacterTheProblemIs(String frame, int character) {
+            ProtocolException refused = assertThrows(ProtocolException.class, () -> Protocol.decode(frame.strip()));
+            assertEquals(BAD_JSON, refused.code());
+            assertEquals("That was not valid JSON: the problem is at character " + character + ".", refused.getMessage());
         }
 
         @Test
