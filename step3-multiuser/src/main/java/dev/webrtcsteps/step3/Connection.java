@@ -13,10 +13,11 @@ import org.eclipse.jetty.websocket.api.Session;
 /**
  * One WebSocket connection, and the order of what is written to it.
  *
- * <p>Sends are queued and written one at a time, each after the previous one completed: Jetty must not be
- * asked to write two messages on one session at once (javalin#423), and a slow reader must not block the
- * thread of whoever is sending to it. The queue is bounded: a client that does not read what it is sent
- * is disconnected when {@link #MAX_QUEUED_MESSAGES} messages wait for it, so it holds up nobody else.
+ * <p>Sends are queued here and handed to Jetty one at a time, each after the previous one was written, so that
+ * this class knows how much waits for each client. Jetty would queue them itself, but without a bound: a client
+ * that does not read could hold any amount of the server's memory. So this queue is bounded: a client that
+ * lets {@link #MAX_QUEUED_MESSAGES} messages pile up is disconnected, and holds up nobody else. A send never
+ * blocks the thread of whoever is sending.
  */
 final class Connection {
 
