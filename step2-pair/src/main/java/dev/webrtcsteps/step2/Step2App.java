@@ -14,6 +14,7 @@ import io.javalin.Javalin;
 import io.javalin.websocket.WsContext;
 import java.time.Duration;
 import java.util.Map;
+import java.util.concurrent.atomic.AtomicBoolean;
 
 /**
  * Step 2: a signaling server. The page connects to {@code /signal}; the server pairs the first two users and
@@ -32,7 +33,9 @@ public final class Step2App {
 
     static Javalin create(Heartbeat heartbeat, OriginCheck origins) {
         Pair pair = new Pair();
+        AtomicBoolean stopping = new AtomicBoolean();
         return StepServer.create("step2-page", config -> {
+            config.events.serverStopping(() -> stopping.set(true));
             config.events.serverStopped(heartbeat::close);
             config.routes.wsBeforeUpgrade("/signal", origins::check);
             config.routes.ws("/signal", ws -> {
@@ -61,7 +64,9 @@ public final class Step2App {
                         "Binary frames are not part of the protocol; send JSON text frames.")));
                 ws.onClose(ctx -> {
                     heartbeat.forget(ctx.session);
-                    pair.leave(ctx);
+                    if (!stopping.get()) { // a server that stops is not its users leaving: no peer-left
+                        pair.leave(ctx);
+                    }
                 });
             });
         });
