@@ -85,7 +85,7 @@ final class Connection {
         }
         if (overflowing) {
             // A close frame would wait behind the unread messages forever: drop the connection. On another
-            // thread, because whoever is sending holds the hub's lock, and the close handling takes it too.
+            // thread, because whoever is sending holds a room's lock, and the close handling takes it too.
             CompletableFuture.runAsync(session::disconnect);
             return;
         }

@@ -6,12 +6,12 @@ import dev.webrtcsteps.common.protocol.ErrorCode;
 import dev.webrtcsteps.common.protocol.PeerInfo;
 import dev.webrtcsteps.common.protocol.ProtocolException;
 import dev.webrtcsteps.common.protocol.ServerMessage;
-import java.util.HashMap;
-import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ConcurrentMap;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
-import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -19,9 +19,10 @@ import org.slf4j.LoggerFactory;
  * Everyone on this server: the rooms and their members, and the users whose connection dropped a moment ago
  * and who may still come back.
  *
- * <p><b>Who owns this state:</b> the hub. Rooms, users and their waiting messages change only inside the hub's
- * synchronized methods, one at a time, whichever Jetty thread calls. Sending under the lock is cheap: a
- * {@link Connection} only queues, and writes on Jetty's threads later.
+ * <p><b>Who owns what:</b> each room's lock ({@code synchronized (room)}) guards that room and its users: who is
+ * in it, each member's connection, the messages waiting for a member, its grace period. Code holds one room's
+ * lock at a time, never two. What spans rooms is in concurrent maps and counters. So a join, a leave or a relay
+ * in one room holds up nobody in another, and sends made under a room's lock reach only that room's members.
  *
  * <p>Logs have one line per connect, disconnect and refusal, with the user's id and the reason; never the content
  * of a message (SDP, candidates, chat text do not belong in server logs).
@@ -34,11 +35,12 @@ final class Hub implements AutoCloseable {
 
     private final Settings settings;
     private final Stats stats;
-    private final Map<String, Room> roomsByName = new HashMap<>();
+    private final ConcurrentMap<String, Room> roomsByName = new ConcurrentHashMap<>();
     /** Every admitted user, connected or within its grace period, by resume token. */
-    private final Map<String, User> usersByResumeToken = new HashMap<>();
-    /** Users whose connection dropped, and the timer that will let them go. */
-    private final Map<User, ScheduledFuture<?>> suspended = new HashMap<>();
+    private final ConcurrentMap<String, User> usersByResumeToken = new ConcurrentHashMap<>();
+    /** Admitted users, and places being taken by newcomers this moment: never more than MAX_USERS. */
+    private final AtomicInteger users = new AtomicInteger();
+    private final AtomicInteger resumable = new AtomicInteger();
     private final ScheduledExecutorService graceTimer = Executors.newSingleThreadScheduledExecutor(runnable -> {
         Thread thread = new Thread(runnable, "resume-grace");
         thread.setDaemon(true);
@@ -62,10 +64,9 @@ final class Hub implements AutoCloseable {
      * A new connection: the user with this resume token, back after a drop (its peers see nothing), or a newcomer
      * to admit into its room, or a refusal.
      */
-    synchronized void connect(Connection connection, String resumeToken, String room, String name) {
+    void connect(Connection connection, String resumeToken, String room, String name) {
         User returning = resumeToken == null ? null : usersByResumeToken.get(resumeToken);
-        if (returning != null) {
-            resume(returning, connection);
+        if (returning != null && resume(returning, connection)) {
             return;
         }
         String id = PeerInfo.randomId();
@@ -76,22 +77,36 @@ final class Hub implements AutoCloseable {
             refuse(connection, refused.toMessage(), CloseCodes.BAD_JOIN);
             return;
         }
-        if (usersByResumeToken.size() >= settings.maxUsers()) {
+        if (users.incrementAndGet() > settings.maxUsers()) {
+            users.decrementAndGet();
             refuse(connection, new ServerMessage.Error(ErrorCode.SERVER_FULL, "The server holds " + settings.maxUsers()
                     + " users, its limit. Try again later."), CloseCodes.SERVER_FULL);
             return;
         }
-        Room joined = roomsByName.computeIfAbsent(request.room(), Room::new);
-        if (joined.size() >= settings.maxRoomSize()) {
-            refuse(connection, new ServerMessage.Error(ErrorCode.ROOM_FULL, "This room holds " + settings.maxRoomSize()
-                    + " users and is full. Try another room."), CloseCodes.ROOM_FULL);
-            return;
+        while (!join(roomsByName.computeIfAbsent(request.room(), Room::new), id, request.name(), connection)) {
+            // that room emptied and closed a moment ago; the next computeIfAbsent makes a new one
         }
-        User newcomer = new User(id, request.name(), joined, connection);
-        connection.attach(newcomer);
-        usersByResumeToken.put(newcomer.resumeToken(), newcomer);
-        joined.add(newcomer);
-        LOG.info("{} connected ({})", newcomer, users(usersByResumeToken.size()));
+    }
+
+    /** Admits the newcomer into this room, or refuses it (the room is full); false if the room has closed. */
+    private boolean join(Room room, String id, String name, Connection connection) {
+        synchronized (room) {
+            if (room.isClosed()) {
+                return false;
+            }
+            if (room.size() >= settings.maxRoomSize()) {
+                users.decrementAndGet();
+                refuse(connection, new ServerMessage.Error(ErrorCode.ROOM_FULL, "This room holds " + settings.maxRoomSize()
+                        + " users and is full. Try another room."), CloseCodes.ROOM_FULL);
+                return true;
+            }
+            User newcomer = new User(id, name, room, connection);
+            connection.attach(newcomer);
+            usersByResumeToken.put(newcomer.resumeToken(), newcomer);
+            room.add(newcomer);
+        }
+        LOG.info("Peer {} connected ({})", id, users(users.get()));
+        return true;
     }
 
     private void refuse(Connection connection, ServerMessage.Error why, int closeCode) {
@@ -99,105 +114,131 @@ final class Hub implements AutoCloseable {
         connection.sendAndClose(why, closeCode, why.code().wireName());
     }
 
-    /** Moves a user to its new connection: its welcome, then what waited for it. */
-    private void resume(User user, Connection fresh) {
-        ScheduledFuture<?> letGo = suspended.remove(user);
-        if (letGo != null) {
-            letGo.cancel(false);
+    /** Moves a user to its new connection: its welcome, then what waited for it. False if it has left already. */
+    private boolean resume(User user, Connection fresh) {
+        Connection previous;
+        synchronized (user.room()) {
+            if (!usersByResumeToken.containsKey(user.resumeToken())) {
+                return false;
+            }
+            if (user.endGracePeriod()) {
+                resumable.decrementAndGet();
+            }
+            previous = user.connection();
+            fresh.attach(user);
+            user.reattach(fresh, user.room().welcome(user));
         }
-        Connection previous = user.connection();
-        fresh.attach(user);
-        user.reattach(fresh, user.room().welcome(user));
         if (previous != null) { // the old connection has not noticed it is dead yet
             previous.attach(null);
             previous.disconnect("replaced by a resumed connection");
         }
         LOG.info("{} resumed on a new connection", user);
+        return true;
     }
 
     /**
      * Hands a signal to its addressee, stamped with the sender's real id: a client cannot pose as another. Only
      * members of the sender's own room can be reached: ids from other rooms are unknown here.
      */
-    synchronized void relay(User sender, Connection connection, SignalRequest request) {
-        User addressee = sender.room().member(request.to());
-        if (addressee == null || addressee == sender || !usersByResumeToken.containsKey(sender.resumeToken())) {
-            connection.send(new ServerMessage.Error(ErrorCode.UNKNOWN_PEER,
-                    "No other peer with that id is here; it may have left. Wait for a peer-joined message."));
-            return;
+    void relay(User sender, Connection connection, SignalRequest request) {
+        Room room = sender.room();
+        synchronized (room) {
+            User addressee = room.member(request.to());
+            if (addressee != null && addressee != sender && room.member(sender.id()) == sender) {
+                addressee.send(new ServerMessage.Signal(sender.id(), request.data()));
+                stats.countRelayed();
+                return;
+            }
         }
-        addressee.send(new ServerMessage.Signal(sender.id(), request.data()));
-        stats.countRelayed();
+        connection.send(new ServerMessage.Error(ErrorCode.UNKNOWN_PEER,
+                "No other peer with that id is here; it may have left. Wait for a peer-joined message."));
     }
 
     /** A connection closed: its user leaves, or, when it dropped without a close frame, may come back a while. */
-    synchronized void closed(Connection connection, int status) {
+    void closed(Connection connection, int status) {
         User user = connection.user();
-        if (user == null || user.connection() != connection) {
-            return; // refused, or resumed on another connection
+        if (user == null) {
+            return; // refused
         }
-        if (connection.endReason() != null) {
-            leave(user, connection.endReason());
-        } else if (status == NO_CLOSE_FRAME) {
-            suspend(user);
-        } else {
-            leave(user, "closed by the client (" + status + ")");
+        synchronized (user.room()) {
+            if (user.connection() != connection) {
+                return; // resumed on another connection
+            }
+            if (connection.endReason() != null) {
+                leave(user, connection.endReason());
+            } else if (status == NO_CLOSE_FRAME) {
+                suspend(user);
+            } else {
+                leave(user, "closed by the client (" + status + ")");
+            }
         }
     }
 
     /**
      * The connection broke without a close frame: a network change, a proxy timeout, a server restart on the
      * other side of a load balancer. The user keeps its place for the grace period, in case it comes back with
-     * its resume token; its peers see no leave and join.
+     * its resume token; its peers see no leave and join. Called under the user's room's lock.
      */
     private void suspend(User user) {
         user.detach();
-        suspended.put(user, graceTimer.schedule(() -> leaveUnlessBack(user), settings.resumeGrace().toMillis(),
+        user.gracePeriod(graceTimer.schedule(() -> leaveUnlessBack(user), settings.resumeGrace().toMillis(),
                 TimeUnit.MILLISECONDS));
+        resumable.incrementAndGet();
         LOG.info("{} lost its connection; it may resume within {} s", user, settings.resumeGrace().toSeconds());
     }
 
-    private synchronized void leaveUnlessBack(User user) {
-        if (user.connection() == null) {
-            leave(user, "did not come back within " + settings.resumeGrace().toSeconds() + " s");
+    private void leaveUnlessBack(User user) {
+        synchronized (user.room()) {
+            if (user.connection() == null) {
+                leave(user, "did not come back within " + settings.resumeGrace().toSeconds() + " s");
+            }
         }
     }
 
     /** The user is gone for good; its peers are told once, however many ways it ended. */
-    synchronized void leave(User user, String reason) {
-        if (usersByResumeToken.remove(user.resumeToken()) == null) {
-            return;
-        }
-        ScheduledFuture<?> letGo = suspended.remove(user);
-        if (letGo != null) {
-            letGo.cancel(false);
-        }
+    void leave(User user, String reason) {
         Room room = user.room();
-        room.remove(user);
-        if (room.size() == 0) {
-            roomsByName.remove(room.name());
+        synchronized (room) {
+            if (usersByResumeToken.remove(user.resumeToken()) == null) {
+                return;
+            }
+            users.decrementAndGet();
+            if (user.endGracePeriod()) {
+                resumable.decrementAndGet();
+            }
+            room.remove(user);
+            if (room.size() == 0) {
+                room.close();
+                roomsByName.remove(room.name(), room);
+            }
         }
-        LOG.info("{} left: {} ({})", user, reason, users(usersByResumeToken.size()));
+        LOG.info("{} left: {} ({})", user, reason, users(users.get()));
     }
 
-    /** The user with this id's connection, for a test that drops it as a network failure would. */
-    synchronized Connection connectionOf(String id) {
-        return usersByResumeToken.values().stream().filter(user -> user.id().equals(id)).findFirst()
-                .map(User::connection).orElse(null);
+    /** The connection of the user with this id, for a test that drops it as a network failure would. */
+    Connection connectionOf(String id) {
+        for (User user : usersByResumeToken.values()) {
+            synchronized (user.room()) {
+                if (user.id().equals(id)) {
+                    return user.connection();
+                }
+            }
+        }
+        return null;
     }
 
     /** How many users are admitted, including any whose connection dropped a moment ago. */
-    synchronized int users() {
+    int users() {
         return usersByResumeToken.size();
     }
 
-    synchronized int rooms() {
+    int rooms() {
         return roomsByName.size();
     }
 
     /** Users whose connection dropped and who may still come back. */
-    synchronized int resumable() {
-        return suspended.size();
+    int resumable() {
+        return resumable.get();
     }
 
     private static String users(int count) {

@@ -9,12 +9,13 @@ import java.util.Map;
 /**
  * The users in one room. Presence is incremental: a newcomer gets the current list once, in its welcome, and
  * everyone else gets one peer-joined; nobody is ever sent the whole list again. A join or a leave therefore
- * costs one message per member, O(room size). Part of the hub's state: only touched under the hub's lock.
+ * costs one message per member, O(room size). Guarded by its own lock, which {@link Hub} takes around every use.
  */
 final class Room {
 
     private final String name;
     private final Map<String, User> membersById = new LinkedHashMap<>();
+    private boolean closed;
 
     Room(String name) {
         this.name = name;
@@ -26,6 +27,15 @@ final class Room {
 
     int size() {
         return membersById.size();
+    }
+
+    /** The last member left: the hub forgets this room, and a newcomer who still holds it takes a new one. */
+    void close() {
+        closed = true;
+    }
+
+    boolean isClosed() {
+        return closed;
     }
 
     /** Welcomes the newcomer with the present members, then tells each of them about it. */

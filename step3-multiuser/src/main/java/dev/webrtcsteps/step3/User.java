@@ -4,11 +4,12 @@ import dev.webrtcsteps.common.protocol.PeerInfo;
 import dev.webrtcsteps.common.protocol.ServerMessage;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.concurrent.ScheduledFuture;
 
 /**
  * One user, as the server knows it: its id, its display name, its room, and the connection it has now. A user
  * whose connection dropped may come back on a new one with its resume token and keep its id; messages for it
- * wait here meanwhile. Part of the hub's state: only touched under the hub's lock.
+ * wait here meanwhile. Guarded by its room's lock, like the room.
  */
 final class User {
 
@@ -18,6 +19,7 @@ final class User {
     private final Room room;
     private final List<ServerMessage> waiting = new ArrayList<>();
     private Connection connection;
+    private ScheduledFuture<?> gracePeriod;
 
     User(String id, String name, Room room, Connection connection) {
         this.id = id;
@@ -60,6 +62,21 @@ final class User {
     /** The connection dropped; messages wait until {@link #reattach}. */
     void detach() {
         connection = null;
+    }
+
+    /** The connection dropped: the timer that lets the user go unless it comes back. */
+    void gracePeriod(ScheduledFuture<?> letGo) {
+        gracePeriod = letGo;
+    }
+
+    /** Stops the grace period's timer; whether there was one. */
+    boolean endGracePeriod() {
+        if (gracePeriod == null) {
+            return false;
+        }
+        gracePeriod.cancel(false);
+        gracePeriod = null;
+        return true;
     }
 
     /** Back on a new connection: {@code welcome} first, then what waited. */
