@@ -398,9 +398,13 @@ public class ReadmeCommands {
             Files.createDirectories(repository);
             return;
         }
-        Process copy = new ProcessBuilder("cp", "-al", home.toString(), repository.toString()).inheritIO().start();
-        if (copy.waitFor() != 0) {
-            fail("could not link " + home + " to " + repository);
+        Process link = new ProcessBuilder("cp", "-al", home.toString(), repository.toString()).inheritIO().start();
+        if (link.waitFor() != 0) { // another file system: hard links cannot reach it, so copy
+            deleteTree(repository);
+            Process copy = new ProcessBuilder("cp", "-a", home.toString(), repository.toString()).inheritIO().start();
+            if (copy.waitFor() != 0) {
+                fail("could not copy " + home + " to " + repository);
+            }
         }
         deleteTree(repository.resolve("dev/webrtcsteps"));
     }
