@@ -41,6 +41,11 @@ public final class Heartbeat implements AutoCloseable {
     private record Watched(Runnable onSilent, long bytesReadAtLastPing) {
     }
 
+    /** How often to ping: {@code HEARTBEAT_SECONDS} from the environment, 15 when it is not set. */
+    public static Duration intervalFromEnvironment(Map<String, String> environment) {
+        return Duration.ofSeconds(Environment.number(environment, "HEARTBEAT_SECONDS", 15, 3600));
+    }
+
     public Heartbeat(Duration interval) {
         timer = Executors.newSingleThreadScheduledExecutor(runnable -> {
             Thread thread = new Thread(runnable, "heartbeat");

@@ -45,7 +45,7 @@ public record ServerAddress(String host, int port) {
     }
 
     /** True when the server listens on every interface, so other devices on the network may open it. */
-    public boolean everyInterface() {
+    private boolean everyInterface() {
         return host.equals("0.0.0.0") || host.equals("::");
     }
 

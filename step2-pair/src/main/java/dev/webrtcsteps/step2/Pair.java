@@ -63,10 +63,6 @@ final class Pair {
         }
     }
 
-    synchronized int size() {
-        return users.size();
-    }
-
     private User find(WsContext connection) {
         return users.stream().filter(user -> user.connection().sessionId().equals(connection.sessionId()))
                 .findFirst().orElse(null);

@@ -1,6 +1,5 @@
 package dev.webrtcsteps.step2;
 
-import dev.webrtcsteps.common.Environment;
 import dev.webrtcsteps.common.Heartbeat;
 import dev.webrtcsteps.common.OriginCheck;
 import dev.webrtcsteps.common.StepServer;
@@ -12,7 +11,6 @@ import dev.webrtcsteps.common.protocol.ProtocolException;
 import dev.webrtcsteps.common.protocol.ServerMessage;
 import io.javalin.Javalin;
 import io.javalin.websocket.WsContext;
-import java.time.Duration;
 import java.util.Map;
 import java.util.concurrent.atomic.AtomicBoolean;
 
@@ -27,8 +25,7 @@ public final class Step2App {
 
     public static Javalin create() {
         Map<String, String> environment = System.getenv();
-        Duration heartbeat = Duration.ofSeconds(Environment.number(environment, "HEARTBEAT_SECONDS", 15, 3600));
-        return create(new Heartbeat(heartbeat), OriginCheck.fromEnvironment(environment));
+        return create(new Heartbeat(Heartbeat.intervalFromEnvironment(environment)), OriginCheck.fromEnvironment(environment));
     }
 
     static Javalin create(Heartbeat heartbeat, OriginCheck origins) {

@@ -1,6 +1,7 @@
 package dev.webrtcsteps.step3;
 
 import dev.webrtcsteps.common.Environment;
+import dev.webrtcsteps.common.Heartbeat;
 import java.time.Duration;
 import java.util.Map;
 
@@ -26,8 +27,9 @@ record Settings(int maxRoomSize, int maxUsers, Duration heartbeat, Duration resu
         return new Settings(
                 Environment.number(environment, "MAX_ROOM_SIZE", DEFAULTS.maxRoomSize, 1_000_000),
                 Environment.number(environment, "MAX_USERS", DEFAULTS.maxUsers, 1_000_000),
-                Duration.ofSeconds(Environment.number(environment, "HEARTBEAT_SECONDS", 15, 3600)),
-                Duration.ofSeconds(Environment.number(environment, "RESUME_GRACE_SECONDS", 30, 3600)),
+                Heartbeat.intervalFromEnvironment(environment),
+                Duration.ofSeconds(Environment.number(environment, "RESUME_GRACE_SECONDS",
+                        (int) DEFAULTS.resumeGrace.toSeconds(), 3600)),
                 Environment.number(environment, "RATE_LIMIT_PER_SECOND", DEFAULTS.messagesPerSecond, 100_000),
                 Environment.number(environment, "RATE_LIMIT_BURST", DEFAULTS.messageBurst, 100_000),
                 Environment.number(environment, "FLOOD_LIMIT", DEFAULTS.floodLimit, 100_000));
