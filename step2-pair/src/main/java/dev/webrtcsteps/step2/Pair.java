@@ -2,7 +2,6 @@ package dev.webrtcsteps.step2;
 
 import dev.webrtcsteps.common.protocol.ClientMessage.SignalRequest;
 import dev.webrtcsteps.common.protocol.PeerInfo;
-import dev.webrtcsteps.common.protocol.Protocol;
 import dev.webrtcsteps.common.protocol.ServerMessage;
 import io.javalin.websocket.WsContext;
 import java.util.ArrayList;
@@ -18,12 +17,14 @@ final class Pair {
 
     /** A user: the id the server gave it, and its connection. */
     private record User(String id, WsContext connection) {
-        void send(ServerMessage message) {
-            connection.send(Protocol.encode(message));
-        }
     }
 
     private final List<User> users = new ArrayList<>(CAPACITY);
+    private final Outgoing outgoing;
+
+    Pair(Outgoing outgoing) {
+        this.outgoing = outgoing;
+    }
 
     /** Welcomes a newcomer and tells the one waiting, if any; false if two are here already. */
     synchronized boolean join(WsContext connection) {
@@ -33,8 +34,8 @@ final class Pair {
         User newcomer = new User(PeerInfo.randomId(), connection);
         List<PeerInfo> present = users.stream().map(user -> new PeerInfo(user.id(), null)).toList();
         // Welcome first, so the newcomer knows its id before anyone can signal to it.
-        newcomer.send(new ServerMessage.Welcome(newcomer.id(), present));
-        users.forEach(other -> other.send(new ServerMessage.PeerJoined(new PeerInfo(newcomer.id(), null))));
+        send(newcomer, new ServerMessage.Welcome(newcomer.id(), present));
+        users.forEach(other -> send(other, new ServerMessage.PeerJoined(new PeerInfo(newcomer.id(), null))));
         users.add(newcomer);
         return true;
     }
@@ -50,7 +51,7 @@ final class Pair {
         if (sender == null || addressee == null) {
             return false;
         }
-        addressee.send(new ServerMessage.Signal(sender.id(), signal.data()));
+        send(addressee, new ServerMessage.Signal(sender.id(), signal.data()));
         return true;
     }
 
@@ -59,8 +60,12 @@ final class Pair {
         User leaving = find(connection);
         if (leaving != null) {
             users.remove(leaving);
-            users.forEach(other -> other.send(new ServerMessage.PeerLeft(leaving.id())));
+            users.forEach(other -> send(other, new ServerMessage.PeerLeft(leaving.id())));
         }
+    }
+
+    private void send(User user, ServerMessage message) {
+        outgoing.send(user.connection(), message);
     }
 
     private User find(WsContext connection) {

@@ -29,7 +29,8 @@ public final class Step2App {
     }
 
     static Javalin create(Heartbeat heartbeat, OriginCheck origins) {
-        Pair pair = new Pair();
+        Outgoing outgoing = new Outgoing();
+        Pair pair = new Pair(outgoing);
         AtomicBoolean stopping = new AtomicBoolean();
         return StepServer.create("step2-page", config -> {
             config.events.serverStopping(() -> stopping.set(true));
@@ -39,28 +40,32 @@ public final class Step2App {
                 ws.onConnect(ctx -> {
                     heartbeat.watch(ctx.session, ctx.session::disconnect); // a browser that vanished without closing
                     if (!pair.join(ctx)) {
-                        refuse(ctx, new ServerMessage.Error(ErrorCode.ROOM_FULL, "Two people are already chatting "
+                        refuse(ctx, outgoing, new ServerMessage.Error(ErrorCode.ROOM_FULL, "Two people are already chatting "
                                 + "here, and step 2 holds only two. Try again when one of them leaves."), CloseCodes.ROOM_FULL);
                     }
                 });
                 ws.onMessage(ctx -> {
                     try {
-                        if (Protocol.decode(ctx.message()) instanceof SignalRequest signal && !pair.relay(ctx, signal)) {
-                            send(ctx, new ServerMessage.Error(ErrorCode.UNKNOWN_PEER,
+                        if (!(Protocol.decode(ctx.message()) instanceof SignalRequest signal)) {
+                            outgoing.send(ctx, new ServerMessage.Error(ErrorCode.BAD_MESSAGE,
+                                    "Step 2 has no resuming; send only signal messages."));
+                        } else if (!pair.relay(ctx, signal)) {
+                            outgoing.send(ctx, new ServerMessage.Error(ErrorCode.UNKNOWN_PEER,
                                     "No other peer with that id is here; it may have left. Wait for a peer-joined message."));
                         }
                     } catch (ProtocolException refused) {
                         if (refused.code() == ErrorCode.TOO_LARGE) {
-                            refuse(ctx, refused.toMessage(), CloseCodes.MESSAGE_TOO_BIG);
+                            refuse(ctx, outgoing, refused.toMessage(), CloseCodes.MESSAGE_TOO_BIG);
                         } else {
-                            send(ctx, refused.toMessage());
+                            outgoing.send(ctx, refused.toMessage());
                         }
                     }
                 });
-                ws.onBinaryMessage(ctx -> send(ctx, new ServerMessage.Error(ErrorCode.BAD_MESSAGE,
+                ws.onBinaryMessage(ctx -> outgoing.send(ctx, new ServerMessage.Error(ErrorCode.BAD_MESSAGE,
                         "Binary frames are not part of the protocol; send JSON text frames.")));
                 ws.onClose(ctx -> {
                     heartbeat.forget(ctx.session);
+                    outgoing.forget(ctx);
                     if (!stopping.get()) { // a server that stops is not its users leaving: no peer-left
                         pair.leave(ctx);
                     }
@@ -69,13 +74,9 @@ public final class Step2App {
         });
     }
 
-    private static void send(WsContext ctx, ServerMessage message) {
-        ctx.send(Protocol.encode(message));
-    }
-
     /** Says why, then closes: the close code says it again, for a browser that drops the last message. */
-    private static void refuse(WsContext ctx, ServerMessage.Error why, int closeCode) {
-        send(ctx, why);
+    private static void refuse(WsContext ctx, Outgoing outgoing, ServerMessage.Error why, int closeCode) {
+        outgoing.send(ctx, why);
         ctx.closeSession(closeCode, why.code().wireName());
     }
 

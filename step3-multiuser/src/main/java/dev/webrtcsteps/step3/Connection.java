@@ -3,8 +3,6 @@ package dev.webrtcsteps.step3;
 import dev.webrtcsteps.common.protocol.Protocol;
 import dev.webrtcsteps.common.protocol.ServerMessage;
 import java.time.Duration;
-import java.util.ArrayDeque;
-import java.util.Queue;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 import org.eclipse.jetty.websocket.api.Callback;
@@ -15,14 +13,12 @@ import org.eclipse.jetty.websocket.api.Session;
  *
  * <p>Sends are queued here and handed to Jetty one at a time, each after the previous one was written, so that
  * this class knows how much waits for each client. Jetty would queue them itself, but without a bound: a client
- * that does not read could hold any amount of the server's memory. So this queue is bounded: a client that
- * lets {@link #MAX_QUEUED_MESSAGES} messages pile up is disconnected, and holds up nobody else. A send never
- * blocks the thread of whoever is sending.
+ * that does not read could hold any amount of the server's memory. So this queue is an {@link Outbox}, bounded
+ * in bytes: a signal that does not fit is refused to its sender, and a client that lets even the server's own
+ * messages pile up beyond {@link Outbox#MAX_BYTES} is disconnected, and holds up nobody else. A send never blocks
+ * the thread of whoever is sending.
  */
 final class Connection {
-
-    /** How many messages may wait for a slow reader before it is disconnected. */
-    static final int MAX_QUEUED_MESSAGES = 256;
 
     /** How long a refused client has to read why before the server closes the connection. */
     static final Duration CLOSE_DELAY = Duration.ofSeconds(2);
@@ -30,12 +26,14 @@ final class Connection {
     private final Session session;
     private final Stats stats;
     private final RateLimit rateLimit;
-    private final Queue<String> queue = new ArrayDeque<>();
+    private final Outbox queue = new Outbox();
     private boolean writing;
     private boolean closed;
     private Runnable closeWhenFlushed;
     private volatile String endReason;
     private volatile User user;
+    private String countedAddress;
+    private JoinRequest.Unchecked awaitedResume;
 
     Connection(Session session, Stats stats, RateLimit rateLimit) {
         this.session = session;
@@ -61,35 +59,75 @@ final class Connection {
         return rateLimit;
     }
 
-    /** Queues a message; it is written after every message queued before it. */
+    /** The client address this connection counts under in the per-address limits, or null if it does not count. */
+    synchronized String countedAddress() {
+        return countedAddress;
+    }
+
+    synchronized void countUnder(String address) {
+        countedAddress = address;
+    }
+
+    /** Opened with {@code ?resume}: the first frame must be the resume message; the join waits for it. */
+    synchronized void awaitResume(JoinRequest.Unchecked join) {
+        awaitedResume = join;
+    }
+
+    synchronized boolean awaitsResume() {
+        return awaitedResume != null;
+    }
+
+    /** The join that waited for a resume message, taken (by the first frame, or by the deadline); null if taken. */
+    synchronized JoinRequest.Unchecked takeAwaitedResume() {
+        JoinRequest.Unchecked join = awaitedResume;
+        awaitedResume = null;
+        return join;
+    }
+
+    /** Queues a message of the server's own; it is written after every message queued before it. */
     void send(ServerMessage message) {
         if (message instanceof ServerMessage.Error error) {
             stats.countError(error.code());
         }
-        String text = Protocol.encode(message);
-        boolean overflowing;
-        synchronized (this) {
-            if (closed || closeWhenFlushed != null) {
-                return;
-            }
-            overflowing = queue.size() >= MAX_QUEUED_MESSAGES;
-            if (!overflowing) {
-                queue.add(text);
-                if (writing) {
-                    return;
-                }
-                writing = true;
-            } else {
-                markEnded("too slow: " + MAX_QUEUED_MESSAGES + " messages unread");
-            }
-        }
-        if (overflowing) {
+        if (!enqueue(Protocol.encode(message), false)) {
+            markEnded("too slow: " + Outbox.MAX_BYTES / 1024 + " KiB unread");
             // A close frame would wait behind the unread messages forever: drop the connection. On another
             // thread, because whoever is sending holds a room's lock, and the close handling takes it too.
             CompletableFuture.runAsync(session::disconnect);
-            return;
+        }
+    }
+
+    /** Queues a signal from another user, unless signals fill their share of the queue: false then. */
+    boolean offerSignal(ServerMessage.Signal signal) {
+        return offerSignalText(Protocol.encode(signal));
+    }
+
+    /** {@link #offerSignal} of a signal encoded already. */
+    boolean offerSignalText(String signal) {
+        return enqueue(signal, true);
+    }
+
+    /** False if the text does not fit; true if it was queued, or the connection is ending and drops it. */
+    private boolean enqueue(String text, boolean signal) {
+        synchronized (this) {
+            if (closed || closeWhenFlushed != null) {
+                return true;
+            }
+            if (!(signal ? queue.addSignal(text) : queue.add(text))) {
+                return false;
+            }
+            if (writing) {
+                return true;
+            }
+            writing = true;
         }
         writeNext();
+        return true;
+    }
+
+    /** Bytes waiting to be written to this client. */
+    synchronized long queuedBytes() {
+        return queue.bytes();
     }
 
     /**

@@ -1,11 +1,15 @@
 package dev.webrtcsteps.step3;
 
+import dev.webrtcsteps.common.LogThrottle;
+import dev.webrtcsteps.common.protocol.ClientMessage.ResumeRequest;
 import dev.webrtcsteps.common.protocol.ClientMessage.SignalRequest;
 import dev.webrtcsteps.common.protocol.CloseCodes;
 import dev.webrtcsteps.common.protocol.ErrorCode;
 import dev.webrtcsteps.common.protocol.PeerInfo;
+import dev.webrtcsteps.common.protocol.Protocol;
 import dev.webrtcsteps.common.protocol.ProtocolException;
 import dev.webrtcsteps.common.protocol.ServerMessage;
+import java.time.Duration;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ConcurrentMap;
 import java.util.concurrent.Executors;
@@ -24,14 +28,20 @@ import org.slf4j.LoggerFactory;
  * lock at a time, never two. What spans rooms is in concurrent maps and counters. So a join, a leave or a relay
  * in one room holds up nobody in another, and sends made under a room's lock reach only that room's members.
  *
- * <p>Logs have one line per connect, disconnect and refusal, with the user's id and the reason; never the content
- * of a message (SDP, candidates, chat text do not belong in server logs).
+ * <p>Logs have one line per connect and disconnect, with the user's id and the reason, and at most 20 refusals a
+ * minute; never the content of a message (SDP, candidates, chat text do not belong in server logs).
  */
 final class Hub implements AutoCloseable {
 
     private static final Logger LOG = LoggerFactory.getLogger(Hub.class);
     /** WebSocket close status for a connection that ended without a close frame. */
     private static final int NO_CLOSE_FRAME = 1006;
+    /** WebSocket close status Jetty sends when a handler failed: the server's doing, not the client's. */
+    private static final int SERVER_ERROR = 1011;
+    /** How long a connection opened with {@code ?resume} may take to send its resume message. */
+    static final Duration RESUME_MESSAGE_WAIT = Duration.ofSeconds(10);
+    /** Refusals can come by the thousand from one client: a few lines a minute say enough. */
+    private static final LogThrottle REFUSALS_LOG = new LogThrottle(LOG, 20);
 
     private final Settings settings;
     private final Stats stats;
@@ -61,14 +71,49 @@ final class Hub implements AutoCloseable {
     }
 
     /**
-     * A new connection: the user with this resume token, back after a drop (its peers see nothing), or a newcomer
-     * to admit into its room, or a refusal.
+     * A connection opened with {@code ?resume}: it is to send {@code {"type":"resume","token":...}} first, so that
+     * the token never travels in a URL (which proxies write to their logs). Nothing else is read before it.
      */
-    void connect(Connection connection, String resumeToken, String room, String name) {
+    void awaitResume(Connection connection, JoinRequest.Unchecked join) {
+        connection.awaitResume(join);
+        graceTimer.schedule(() -> {
+            if (connection.takeAwaitedResume() != null) {
+                refuse(connection, new ServerMessage.Error(ErrorCode.BAD_MESSAGE, "No resume message came within "
+                        + RESUME_MESSAGE_WAIT.toSeconds() + " s of opening the connection with ?resume."), CloseCodes.BAD_JOIN);
+            }
+        }, RESUME_MESSAGE_WAIT.toMillis(), TimeUnit.MILLISECONDS);
+    }
+
+    /** The first frame of a connection opened with {@code ?resume}: the resume message, or a refusal. */
+    void resumeMessage(Connection connection, String frame) {
+        JoinRequest.Unchecked join = connection.takeAwaitedResume();
+        if (join == null) {
+            return; // too late: refused already
+        }
+        try {
+            if (Protocol.decode(frame) instanceof ResumeRequest resume) {
+                connect(connection, resume.token(), join);
+                return;
+            }
+        } catch (ProtocolException notEvenJson) {
+            // said below
+        }
+        refuse(connection, new ServerMessage.Error(ErrorCode.BAD_MESSAGE, "A connection opened with ?resume must "
+                + "send {\"type\": \"resume\", \"token\": \"...\"} first."), CloseCodes.BAD_JOIN);
+    }
+
+    /**
+     * A new connection: the user with this resume token, back after a drop (its peers see nothing), or a newcomer
+     * to admit into its room, or a refusal. A token that is unknown (the user has left, or the server restarted)
+     * makes a newcomer too.
+     */
+    void connect(Connection connection, String resumeToken, JoinRequest.Unchecked join) {
         User returning = resumeToken == null ? null : usersByResumeToken.get(resumeToken);
-        if (returning != null && resume(returning, connection)) {
+        if (returning != null && resume(returning, resumeToken, connection)) {
             return;
         }
+        String room = join.room();
+        String name = join.name();
         String id = PeerInfo.randomId();
         JoinRequest request;
         try {
@@ -109,18 +154,24 @@ final class Hub implements AutoCloseable {
         return true;
     }
 
-    private void refuse(Connection connection, ServerMessage.Error why, int closeCode) {
-        LOG.info("Refused a connection: {}", why.code().wireName());
+    /** Says why, and closes. */
+    void refuse(Connection connection, ServerMessage.Error why, int closeCode) {
+        REFUSALS_LOG.info("Refused a connection: {}", why.code().wireName());
         connection.sendAndClose(why, closeCode, why.code().wireName());
     }
 
-    /** Moves a user to its new connection: its welcome, then what waited for it. False if it has left already. */
-    private boolean resume(User user, Connection fresh) {
+    /**
+     * Moves a user to its new connection: its welcome, with a new resume token, then what waited for it. False if
+     * it has left already, or the token was used already.
+     */
+    private boolean resume(User user, String token, Connection fresh) {
         Connection previous;
         synchronized (user.room()) {
-            if (!usersByResumeToken.containsKey(user.resumeToken())) {
+            if (!token.equals(user.resumeToken()) || !usersByResumeToken.remove(token, user)) {
                 return false;
             }
+            user.renewResumeToken();
+            usersByResumeToken.put(user.resumeToken(), user);
             if (user.endGracePeriod()) {
                 resumable.decrementAndGet();
             }
@@ -145,8 +196,12 @@ final class Hub implements AutoCloseable {
         synchronized (room) {
             User addressee = room.member(request.to());
             if (addressee != null && addressee != sender && room.member(sender.id()) == sender) {
-                addressee.send(new ServerMessage.Signal(sender.id(), request.data()));
-                stats.countRelayed();
+                if (addressee.offerSignal(new ServerMessage.Signal(sender.id(), request.data()))) {
+                    stats.countRelayed();
+                } else {
+                    connection.send(new ServerMessage.Error(ErrorCode.PEER_BUSY, "So much already waits for that peer "
+                            + "that this signal was dropped: it is not reading fast enough. Try again later."));
+                }
                 return;
             }
         }
@@ -168,6 +223,8 @@ final class Hub implements AutoCloseable {
                 leave(user, connection.endReason());
             } else if (status == NO_CLOSE_FRAME) {
                 suspend(user);
+            } else if (status == SERVER_ERROR) {
+                leave(user, "the server failed while serving it (" + status + ")");
             } else {
                 leave(user, "closed by the client (" + status + ")");
             }

@@ -10,6 +10,10 @@ import dev.webrtcsteps.common.protocol.ProtocolException;
  */
 record JoinRequest(String room, String name) {
 
+    /** The room and name as the client wrote them, not checked yet. */
+    record Unchecked(String room, String name) {
+    }
+
     static final String DEFAULT_ROOM = "lobby";
     static final int MAX_NAME_LENGTH = 32;
     static final int MAX_ROOM_LENGTH = 64;

@@ -10,6 +10,9 @@ import dev.webrtcsteps.common.protocol.Protocol;
 import dev.webrtcsteps.common.protocol.ProtocolException;
 import dev.webrtcsteps.common.protocol.ServerMessage;
 import io.javalin.Javalin;
+import io.javalin.http.HttpStatus;
+import java.nio.charset.StandardCharsets;
+import java.security.MessageDigest;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
@@ -38,6 +41,7 @@ public final class Step3App {
     static Javalin create(Hub hub, Heartbeat heartbeat, OriginCheck origins) {
         Settings settings = hub.settings();
         Stats stats = hub.stats();
+        AddressLimits addresses = settings.perAddress().newLimits();
         Map<Session, Connection> connections = new ConcurrentHashMap<>();
         return StepServer.create("step3-page", config -> {
             config.events.serverStopped(() -> {
@@ -50,10 +54,27 @@ public final class Step3App {
                     Connection connection = new Connection(ctx.session, stats, settings.newRateLimit());
                     connections.put(ctx.session, connection);
                     heartbeat.watch(ctx.session, () -> connection.disconnect("no answer to ping"));
-                    hub.connect(connection, ctx.queryParam("resume"), ctx.queryParam("room"), ctx.queryParam("name"));
+                    String address = addresses.addressOf(ctx.session.getRemoteSocketAddress(),
+                            ctx.session.getUpgradeRequest().getHeaders("X-Forwarded-For"));
+                    ServerMessage.Error tooMany = addresses.admit(address);
+                    if (tooMany != null) {
+                        hub.refuse(connection, tooMany, CloseCodes.POLICY_VIOLATION);
+                        return;
+                    }
+                    connection.countUnder(address);
+                    JoinRequest.Unchecked join = new JoinRequest.Unchecked(ctx.queryParam("room"), ctx.queryParam("name"));
+                    if (ctx.queryParamMap().containsKey("resume")) {
+                        hub.awaitResume(connection, join); // the token comes in the first frame
+                    } else {
+                        hub.connect(connection, null, join);
+                    }
                 }));
                 ws.onMessage(ctx -> guard(stats, () -> {
                     Connection connection = connections.get(ctx.session);
+                    if (connection != null && connection.awaitsResume()) {
+                        hub.resumeMessage(connection, ctx.message());
+                        return;
+                    }
                     User sender = admitted(connection, hub, settings);
                     if (sender != null) {
                         receive(ctx.message(), sender, connection, hub);
@@ -72,6 +93,9 @@ public final class Step3App {
                     if (connection != null) {
                         connection.closed();
                         hub.closed(connection, ctx.status());
+                        if (connection.countedAddress() != null) {
+                            addresses.release(connection.countedAddress());
+                        }
                     }
                 }));
                 ws.onError(ctx -> {
@@ -83,11 +107,19 @@ public final class Step3App {
                 });
             });
             config.routes.get("/stats", ctx -> {
+                if (!authorized(ctx.header("Authorization"), settings.statsToken())) {
+                    ctx.status(HttpStatus.UNAUTHORIZED).header("WWW-Authenticate", "Bearer")
+                            .result(settings.statsToken() == null
+                                    ? "/stats is off: start the server with STATS_TOKEN set, and send it as 'Authorization: Bearer TOKEN'."
+                                    : "/stats needs the server's STATS_TOKEN, sent as 'Authorization: Bearer TOKEN'.");
+                    return;
+                }
                 Map<String, Object> snapshot = new LinkedHashMap<>();
                 snapshot.put("users", hub.users());
                 snapshot.put("rooms", hub.rooms());
                 snapshot.put("connections", connections.size());
                 snapshot.put("resumable", hub.resumable());
+                snapshot.put("addresses", addresses.size());
                 snapshot.put("relayed", stats.relayed());
                 snapshot.put("errors", stats.errorsByCode());
                 snapshot.put("refusedOrigins", origins.refusals().sum());
@@ -95,6 +127,12 @@ public final class Step3App {
                 ctx.json(snapshot);
             });
         });
+    }
+
+    /** Whether an {@code Authorization} header carries the stats token; compared in constant time. */
+    private static boolean authorized(String header, String token) {
+        return token != null && header != null && MessageDigest.isEqual(
+                header.getBytes(StandardCharsets.UTF_8), ("Bearer " + token).getBytes(StandardCharsets.UTF_8));
     }
 
     /** One frame from an admitted user: a signal to relay, or an error that says what is wrong with it. */

@@ -1,9 +1,8 @@
 package dev.webrtcsteps.step3;
 
 import dev.webrtcsteps.common.protocol.PeerInfo;
+import dev.webrtcsteps.common.protocol.Protocol;
 import dev.webrtcsteps.common.protocol.ServerMessage;
-import java.util.ArrayList;
-import java.util.List;
 import java.util.concurrent.ScheduledFuture;
 
 /**
@@ -14,10 +13,11 @@ import java.util.concurrent.ScheduledFuture;
 final class User {
 
     private final String id;
-    private final String resumeToken = PeerInfo.randomId();
+    private String resumeToken = PeerInfo.randomId();
     private final String name;
     private final Room room;
-    private final List<ServerMessage> waiting = new ArrayList<>();
+    /** Signals that came while the connection was down; the welcome on return says who is here now. */
+    private final Outbox waiting = new Outbox();
     private Connection connection;
     private ScheduledFuture<?> gracePeriod;
 
@@ -41,22 +41,38 @@ final class User {
         return room;
     }
 
-    /** The secret that lets this user take its id back after a dropped connection; only it is told. */
+    /**
+     * The secret that lets this user take its id back after a dropped connection; only it is told. Each one
+     * works once: {@link #renewResumeToken} replaces it when it is used.
+     */
     String resumeToken() {
         return resumeToken;
+    }
+
+    void renewResumeToken() {
+        resumeToken = PeerInfo.randomId();
     }
 
     Connection connection() {
         return connection;
     }
 
-    /** Sends a message now, or keeps it (a bounded number) until the user is back on a new connection. */
+    /**
+     * Sends one of the server's own messages now. While the connection is down it is dropped: presence that
+     * changed meanwhile is in the welcome the user gets when it comes back.
+     */
     void send(ServerMessage message) {
         if (connection != null) {
             connection.send(message);
-        } else if (waiting.size() < Connection.MAX_QUEUED_MESSAGES) {
-            waiting.add(message);
         }
+    }
+
+    /**
+     * Hands over a signal from another user, now or, while the connection is down, when the user is back.
+     * False if too much waits for this user already: the signal was dropped.
+     */
+    boolean offerSignal(ServerMessage.Signal signal) {
+        return connection != null ? connection.offerSignal(signal) : waiting.addSignal(Protocol.encode(signal));
     }
 
     /** The connection dropped; messages wait until {@link #reattach}. */
@@ -79,12 +95,13 @@ final class User {
         return true;
     }
 
-    /** Back on a new connection: {@code welcome} first, then what waited. */
+    /** Back on a new connection: {@code welcome} first, then the signals that waited. */
     void reattach(Connection fresh, ServerMessage welcome) {
         connection = fresh;
         fresh.send(welcome);
-        waiting.forEach(fresh::send);
-        waiting.clear();
+        for (String signal = waiting.poll(); signal != null; signal = waiting.poll()) {
+            fresh.offerSignalText(signal);
+        }
     }
 
     @Override

@@ -14,6 +14,7 @@ import dev.webrtcsteps.common.OriginCheck;
 import dev.webrtcsteps.common.StepServer;
 import dev.webrtcsteps.common.protocol.CloseCodes;
 import dev.webrtcsteps.common.protocol.ErrorCode;
+import dev.webrtcsteps.common.protocol.Protocol;
 import dev.webrtcsteps.testing.AppServer;
 import dev.webrtcsteps.testing.SignalingClient;
 import dev.webrtcsteps.testing.SignalingClient.Welcomed;
@@ -56,8 +57,10 @@ class Step3ReliabilityTest {
     private static final Set<String> DOCUMENTED_ERRORS = Arrays.stream(ErrorCode.values())
             .map(ErrorCode::wireName).collect(Collectors.toSet());
 
-    /** Settings for tests about something else than the rate limit: one they do not reach. */
-    private static final Settings UNLIMITED = Settings.DEFAULTS.withRateLimit(100_000, 100_000, 100_000);
+    /** Settings for tests about something else than the rate limits: ones they do not reach. */
+    private static final Settings UNLIMITED = Settings.DEFAULTS.withRateLimit(100_000, 100_000, 100_000)
+            .withPerAddress(1_000_000, 100_000);
+    private static final String STATS_TOKEN = "a-token-for-the-tests";
 
     // -------------------------------------------------------------------------------------------- heartbeat
 
@@ -102,12 +105,13 @@ class Step3ReliabilityTest {
             eventually("b's connection is suspended", () -> server.stats().get("resumable").asInt() == 1);
             a.client().send(signalTo(b.id(), OFFER)); // b is away: the signal waits for it
 
-            try (SignalingClient back = SignalingClient.connect(server.signal("r", "resume=" + token))) {
+            try (SignalingClient back = SignalingClient.resume(server.signal("r"), token)) {
                 JsonNode welcome = back.next("welcome");
                 assertEquals(b.id(), welcome.get("id").asText(), "the same id again");
                 assertEquals(b.welcome().get("name"), welcome.get("name"), "the same name");
                 assertEquals("r", welcome.get("room").asText(), "the same room");
-                assertEquals(token, welcome.get("resume").asText(), "the same token");
+                assertTrue(welcome.get("resume").asText().matches("[A-Za-z0-9_-]{22}"), "a token");
+                assertNotEquals(token, welcome.get("resume").asText(), "a new token: each works once");
                 assertEquals(JSON.createArrayNode().add(JSON.createObjectNode().put("id", a.id())
                         .put("name", a.welcome().get("name").asText())), welcome.get("peers"), "who is here, with names");
                 assertEquals(a.id(), back.next("signal").get("from").asText(), "what was sent meanwhile arrives");
@@ -126,7 +130,7 @@ class Step3ReliabilityTest {
         Server server = new Server(UNLIMITED);
         try (server; Welcomed a = server.join("r"); Welcomed b = server.join("r")) {
             a.client().next("peer-joined");
-            try (SignalingClient back = SignalingClient.connect(server.signal("r", "resume=" + b.welcome().get("resume").asText()))) {
+            try (SignalingClient back = SignalingClient.resume(server.signal("r"), b.welcome().get("resume").asText())) {
                 assertEquals(b.id(), back.next("welcome").get("id").asText());
                 b.client().awaitClosed();
                 assertRelays(a, new Welcomed(back, b.id(), null));
@@ -143,9 +147,58 @@ class Step3ReliabilityTest {
             b.client().drop();
 
             assertEquals(b.id(), a.client().next("peer-left").get("id").asText());
-            try (Welcomed late = server.join("r", "resume=" + b.welcome().get("resume").asText())) {
-                assertNotEquals(b.id(), late.id());
-                assertEquals(late.id(), a.client().next("peer-joined").at("/peer/id").asText());
+            try (SignalingClient late = SignalingClient.resume(server.signal("r"), b.welcome().get("resume").asText())) {
+                String lateId = late.next("welcome").get("id").asText();
+                assertNotEquals(b.id(), lateId);
+                assertEquals(lateId, a.client().next("peer-joined").at("/peer/id").asText());
+            }
+        }
+    }
+
+    @Test
+    void aTokenWorksOnceAndItsNewOneTakesOver() {
+        Server server = new Server(UNLIMITED);
+        try (server; Welcomed a = server.join("r"); Welcomed b = server.join("r")) {
+            a.client().next("peer-joined");
+            String first = b.welcome().get("resume").asText();
+            try (SignalingClient back = SignalingClient.resume(server.signal("r"), first)) {
+                String second = back.next("welcome").get("resume").asText();
+                b.client().awaitClosed();
+
+                try (SignalingClient replay = SignalingClient.resume(server.signal("r"), first)) {
+                    JsonNode welcome = replay.next("welcome");
+                    assertNotEquals(b.id(), welcome.get("id").asText(), "a used token is just a newcomer");
+                    assertEquals(welcome.get("id").asText(), a.client().next("peer-joined").at("/peer/id").asText());
+                }
+                try (SignalingClient again = SignalingClient.resume(server.signal("r"), second)) {
+                    assertEquals(b.id(), again.next("welcome").get("id").asText(), "the new token works");
+                    back.awaitClosed();
+                }
+            }
+        }
+    }
+
+    @Test
+    void aConnectionOpenedToResumeMustSendTheResumeMessageFirst() {
+        Server server = new Server(UNLIMITED);
+        try (server; Welcomed a = server.join("r");
+                SignalingClient wrong = SignalingClient.connect(server.signal("r", "resume"))) {
+            wrong.send(signalTo(a.id(), OFFER)).nextError("bad-message");
+            assertEquals(CloseCodes.BAD_JOIN, wrong.awaitClose());
+            assertEquals(1, server.stats().get("users").asInt(), "nobody was admitted");
+            assertEquals(List.of(), a.client().drain());
+        }
+    }
+
+    @Test
+    void aTokenInTheUrlIsNotATokenTheResumeMessageIs() {
+        Server server = new Server(UNLIMITED);
+        try (server; Welcomed a = server.join("r")) {
+            try (SignalingClient urlOnly = SignalingClient.connect(server.signal("r", "resume=" + a.welcome().get("resume").asText()))) {
+                urlOnly.send("{\"type\":\"resume\",\"token\":\"not-a-token\"}");
+                String id = urlOnly.next("welcome").get("id").asText();
+                assertNotEquals(a.id(), id, "the URL's value is ignored");
+                assertEquals(id, a.client().next("peer-joined").at("/peer/id").asText());
             }
         }
     }
@@ -153,9 +206,10 @@ class Step3ReliabilityTest {
     @Test
     void aForgedTokenIsJustANewcomer() {
         Server server = new Server(UNLIMITED);
-        try (server; Welcomed a = server.join("r"); Welcomed b = server.join("r", "resume=" + a.id())) {
-            assertNotEquals(a.id(), b.id());
-            assertEquals(b.id(), a.client().next("peer-joined").at("/peer/id").asText());
+        try (server; Welcomed a = server.join("r"); SignalingClient b = SignalingClient.resume(server.signal("r"), a.id())) {
+            String bId = b.next("welcome").get("id").asText();
+            assertNotEquals(a.id(), bId);
+            assertEquals(bId, a.client().next("peer-joined").at("/peer/id").asText());
         }
     }
 
@@ -248,22 +302,54 @@ class Step3ReliabilityTest {
     // ---------------------------------------------------------------------------------------- slow reader
 
     @Test
-    void aClientThatNeverReadsIsDisconnectedAndStallsNobody() throws Exception {
+    void aClientThatReadsNothingHoldsNoMoreThanItsSignalBudgetItsSendersHearItIsBusyAndNobodyStalls() throws Exception {
         Server server = new Server(UNLIMITED);
         try (server; Welcomed sender = server.join("slow"); SilentClient neverReads = SilentClient.connect(server.signal("slow"));
                 Welcomed a = server.join("calm"); Welcomed b = server.join("calm")) {
             String readerId = sender.client().next("peer-joined").at("/peer/id").asText();
             a.client().next("peer-joined");
-            String big = signalTo(readerId, "{\"description\":{\"type\":\"offer\",\"sdp\":\"" + "x".repeat(60_000) + "\"}}");
+            String big = signalTo(readerId, bigOffer());
 
             // Far more than the socket buffers hold, so the server's queue for the reader fills up.
-            for (int i = 0; i < 1_000 && !sender.client().hasReceived("peer-left"); i++) {
+            for (int i = 0; i < 1_000 && !sender.client().hasReceived("error"); i++) {
                 sender.client().send(big);
             }
-            assertEquals(readerId, sender.client().drainUntil("peer-left").get("id").asText());
+            assertEquals("peer-busy", sender.client().drainUntil("error").get("code").asText());
+            long queued = server.hub.connectionOf(readerId).queuedBytes();
+            assertTrue(queued > 0 && queued <= Outbox.MAX_SIGNAL_BYTES, "queued for the reader: " + queued + " bytes");
             assertRelays(a, b);
             assertRelays(b, a);
             assertRelays(sender, sender); // the sender's own replies are not held up either
+            assertTrue(!sender.client().hasReceived("peer-left"), "others' signals do not cut the reader off");
+        }
+    }
+
+    /**
+     * An attack: two members send all the large signals their rate limit allows to a member on a slow link.
+     * That member reads steadily (1 MiB/s) and is never cut off: the senders are told it is busy instead.
+     */
+    @Test
+    void aMemberReadingSteadilyIsNotCutOffHoweverMuchOthersSendIt() throws Exception {
+        Server server = new Server(Settings.DEFAULTS.withPerAddress(1_000, 1_000));
+        try (server; PacedReader victim = new PacedReader(server.signal("r"), 1024 * 1024);
+                Welcomed attacker1 = server.join("r"); Welcomed attacker2 = server.join("r"); Welcomed friend = server.join("r")) {
+            String victimId = attacker1.welcome().at("/peers/0/id").asText();
+            String big = signalTo(victimId, bigOffer());
+            for (int i = 0; i < 150; i++) { // within the burst of the rate limit: 150 of 200
+                attacker1.client().send(big);
+                attacker2.client().send(big);
+            }
+            eventually("the attack filled what the victim may be sent: its senders hear it is busy",
+                    () -> attacker1.client().hasReceived("error") || attacker2.client().hasReceived("error"));
+            for (Welcomed attacker : List.of(attacker1, attacker2)) {
+                attacker.client().drain().stream().filter(message -> message.has("code"))
+                        .forEach(error -> assertEquals("peer-busy", error.get("code").asText()));
+            }
+
+            friend.client().send(signalTo(victimId, OFFER));
+            assertEquals(friend.id(), victim.awaitSignal().get("from").asText(), "the friend's signal arrives after the rest");
+            assertTrue(!victim.closed.isDone(), "the victim was not cut off");
+            assertEquals(4, server.stats().get("users").asInt());
         }
     }
 
@@ -413,7 +499,7 @@ class Step3ReliabilityTest {
         }
 
         Server(Settings settings, OriginCheck origins) {
-            hub = new Hub(settings);
+            hub = new Hub(settings.withStatsToken(STATS_TOKEN));
             heartbeat = new Heartbeat(settings.heartbeat());
             app = new AppServer(() -> Step3App.create(hub, heartbeat, origins)).start();
         }
@@ -428,7 +514,8 @@ class Step3ReliabilityTest {
 
         JsonNode stats() {
             try {
-                return JSON.readTree(HTTP.send(HttpRequest.newBuilder(URI.create(app.url("/stats"))).build(),
+                return JSON.readTree(HTTP.send(HttpRequest.newBuilder(URI.create(app.url("/stats")))
+                                .header("Authorization", "Bearer " + STATS_TOKEN).build(),
                         HttpResponse.BodyHandlers.ofString()).body());
             } catch (Exception failed) {
                 throw new AssertionError(failed);
@@ -490,6 +577,72 @@ class Step3ReliabilityTest {
 
     private static java.util.concurrent.CompletableFuture<WebSocket> connectFrom(URI uri, String origin) {
         return HTTP.newWebSocketBuilder().header("Origin", origin).buildAsync(uri, new WebSocket.Listener() { });
+    }
+
+    /** An offer as large as a description may be. */
+    private static String bigOffer() {
+        return "{\"description\":{\"type\":\"offer\",\"sdp\":\"" + "x".repeat(Protocol.MAX_SDP_CHARS) + "\"}}";
+    }
+
+    /** A member on a slow link: it reads at most {@code bytesPerSecond}, and joins with the first welcome. */
+    private static final class PacedReader implements AutoCloseable {
+        final java.util.concurrent.CompletableFuture<Integer> closed = new java.util.concurrent.CompletableFuture<>();
+        private final java.util.concurrent.CompletableFuture<JsonNode> welcome = new java.util.concurrent.CompletableFuture<>();
+        private final java.util.concurrent.BlockingQueue<JsonNode> signals = new java.util.concurrent.LinkedBlockingQueue<>();
+        private final java.util.concurrent.ScheduledExecutorService pace = Executors.newSingleThreadScheduledExecutor();
+        private final WebSocket socket;
+
+        PacedReader(URI uri, long bytesPerSecond) {
+            socket = HTTP.newWebSocketBuilder().buildAsync(uri, new WebSocket.Listener() {
+                private final StringBuilder text = new StringBuilder();
+
+                @Override
+                public java.util.concurrent.CompletionStage<?> onText(WebSocket webSocket, CharSequence data, boolean last) {
+                    text.append(data);
+                    if (last) {
+                        try {
+                            JsonNode message = JSON.readTree(text.toString());
+                            if (message.path("type").asText().equals("welcome")) {
+                                welcome.complete(message);
+                            } else if (message.path("type").asText().equals("signal")
+                                    && message.at("/data/description/sdp").asText().length() < 100) {
+                                signals.add(message);
+                            }
+                        } catch (Exception notJson) {
+                            throw new AssertionError(notJson);
+                        }
+                        text.setLength(0);
+                    }
+                    // Reads the next piece only when this one would have taken its time on the slow link.
+                    pace.schedule(() -> webSocket.request(1), data.length() * 1_000_000L / bytesPerSecond, TimeUnit.MICROSECONDS);
+                    return null;
+                }
+
+                @Override
+                public java.util.concurrent.CompletionStage<?> onClose(WebSocket webSocket, int statusCode, String reason) {
+                    closed.complete(statusCode);
+                    return null;
+                }
+
+                @Override
+                public void onError(WebSocket webSocket, Throwable error) {
+                    closed.completeExceptionally(error);
+                }
+            }).join();
+            welcome.orTimeout(10, TimeUnit.SECONDS).join();
+        }
+
+        JsonNode awaitSignal() throws InterruptedException {
+            JsonNode signal = signals.poll(30, TimeUnit.SECONDS);
+            assertTrue(signal != null, "no small signal arrived within 30 s");
+            return signal;
+        }
+
+        @Override
+        public void close() {
+            socket.abort();
+            pace.shutdownNow();
+        }
     }
 
     private static String signalTo(String to, String data) {

@@ -48,7 +48,7 @@ class Step3SignalingTest {
      * are gone soon; a rate limit these tests do not reach.
      */
     private final Hub hub = new Hub(Settings.DEFAULTS.withLimits(MAX_ROOM_SIZE, MAX_USERS)
-            .withResumeGrace(Duration.ofMillis(500)).withRateLimit(10_000, 10_000, 10_000));
+            .withResumeGrace(Duration.ofMillis(500)).withRateLimit(10_000, 10_000, 10_000).withPerAddress(1_000_000, 100_000));
 
     @RegisterExtension
     final AppServer app = new AppServer(() -> Step3App.create(hub, new Heartbeat(hub.settings().heartbeat()),

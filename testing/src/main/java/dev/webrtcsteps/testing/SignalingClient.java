@@ -49,6 +49,16 @@ public final class SignalingClient implements AutoCloseable {
         return new Welcomed(client, welcome.get("id").asText(), welcome);
     }
 
+    /**
+     * Connects as a page that comes back after a drop: {@code signalUri} with {@code resume} added (its
+     * {@code ?room=...} too, if any), then the resume message with the token as its first frame.
+     */
+    public static SignalingClient resume(URI signalUri, String token) {
+        String query = signalUri.getRawQuery();
+        SignalingClient client = connect(URI.create(signalUri.toString() + (query == null ? "?" : "&") + "resume"));
+        return client.send("{\"type\":\"resume\",\"token\":\"" + token + "\"}");
+    }
+
     /** A client that has been welcomed, with the id the server gave it. */
     public record Welcomed(SignalingClient client, String id, JsonNode welcome) implements AutoCloseable {
         @Override

@@ -9,6 +9,7 @@ import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.ObjectWriter;
+import dev.webrtcsteps.common.protocol.ClientMessage.ResumeRequest;
 import dev.webrtcsteps.common.protocol.ClientMessage.SignalRequest;
 import dev.webrtcsteps.common.protocol.SignalData.IceCandidate;
 import dev.webrtcsteps.common.protocol.SignalData.SessionDescription;
@@ -24,6 +25,17 @@ public final class Protocol {
 
     /** The largest text frame a client may send. An offer with many candidates is a few KiB. */
     public static final int MAX_MESSAGE_CHARS = 64 * 1024;
+    /**
+     * The longest SDP a description may carry. Browsers' offers are about 0.5 KiB for a data channel alone and
+     * 4 to 10 KiB with audio and video; this leaves room for several media sections, and nothing more.
+     */
+    public static final int MAX_SDP_CHARS = 32 * 1024;
+    /** The longest candidate line: real ones are 100 to 250 characters. */
+    public static final int MAX_CANDIDATE_CHARS = 1024;
+    /** The longest sdpMid and usernameFragment: ICE allows up to 256 characters for a username fragment. */
+    public static final int MAX_CANDIDATE_FIELD_CHARS = 256;
+    /** The longest id or token: the server's are 22 characters. */
+    public static final int MAX_ID_CHARS = 64;
 
     private static final ObjectMapper JSON = new ObjectMapper()
             .enable(JsonParser.Feature.STRICT_DUPLICATE_DETECTION)
@@ -63,14 +75,36 @@ public final class Protocol {
         if (type == null || !type.isTextual()) {
             throw new ProtocolException(BAD_MESSAGE, "A message needs a \"type\" string, such as \"signal\".");
         }
+        if (type.textValue().equals("resume")) {
+            JsonNode token = message.get("token");
+            if (token == null || !token.isTextual() || !isId(token.textValue()) || message.size() != 2) {
+                throw new ProtocolException(BAD_MESSAGE, "A resume message is {\"type\": \"resume\", \"token\": \"...\"}, "
+                        + "with the token of the last welcome.");
+            }
+            return new ResumeRequest(token.textValue());
+        }
         if (!type.textValue().equals("signal")) {
-            throw new ProtocolException(BAD_MESSAGE, "Unknown message type; clients send only \"signal\" messages.");
+            throw new ProtocolException(BAD_MESSAGE, "Unknown message type; clients send \"signal\" messages "
+                    + "(and step 3's \"resume\").");
         }
         JsonNode to = message.get("to");
-        if (to == null || !to.isTextual() || to.textValue().isEmpty()) {
+        if (to == null || !to.isTextual() || !isId(to.textValue())) {
             throw new ProtocolException(BAD_MESSAGE, "A signal needs \"to\": the id of the peer it is for.");
         }
         return new SignalRequest(to.textValue(), signalData(message.get("data")));
+    }
+
+    private static boolean isId(String text) {
+        return !text.isEmpty() && text.length() <= MAX_ID_CHARS;
+    }
+
+    /** A field's text, refused when longer than real browsers ever send: its limit and why are in the message. */
+    private static String limited(JsonNode text, int maxChars, String what) throws ProtocolException {
+        if (text.textValue().length() > maxChars) {
+            throw new ProtocolException(BAD_MESSAGE, "A " + what + " may have at most " + maxChars
+                    + " characters; this one had " + text.textValue().length() + ".");
+        }
+        return text.textValue();
     }
 
     private static SignalData signalData(JsonNode data) throws ProtocolException {
@@ -109,7 +143,7 @@ public final class Protocol {
         if (!sdp.isTextual()) {
             throw new ProtocolException(BAD_MESSAGE, problem);
         }
-        return new SessionDescription(type.textValue(), sdp.textValue());
+        return new SessionDescription(type.textValue(), limited(sdp, MAX_SDP_CHARS, "description's sdp"));
     }
 
     private static IceCandidate candidate(JsonNode candidate) throws ProtocolException {
@@ -129,8 +163,9 @@ public final class Protocol {
                         && index.intValue() >= 0 && index.intValue() <= 65535)) {
             throw new ProtocolException(BAD_MESSAGE, problem);
         }
-        return new IceCandidate(text.textValue(), textValue(mid),
-                index == null || index.isNull() ? null : index.intValue(), textValue(fragment));
+        return new IceCandidate(limited(text, MAX_CANDIDATE_CHARS, "candidate"),
+                textValue(mid, "candidate's sdpMid"), index == null || index.isNull() ? null : index.intValue(),
+                textValue(fragment, "candidate's usernameFragment"));
     }
 
     private static boolean hasFieldsOtherThan(JsonNode object, Set<String> allowed) {
@@ -146,7 +181,7 @@ public final class Protocol {
         return node == null || node.isNull() || node.isTextual();
     }
 
-    private static String textValue(JsonNode node) {
-        return node == null || node.isNull() ? null : node.textValue();
+    private static String textValue(JsonNode node, String what) throws ProtocolException {
+        return node == null || node.isNull() ? null : limited(node, MAX_CANDIDATE_FIELD_CHARS, what);
     }
 }

@@ -11,6 +11,7 @@ import static org.junit.jupiter.params.provider.Arguments.argumentSet;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.webrtcsteps.common.protocol.ClientMessage.ResumeRequest;
 import dev.webrtcsteps.common.protocol.ClientMessage.SignalRequest;
 import dev.webrtcsteps.common.protocol.ServerMessage.PeerJoined;
 import dev.webrtcsteps.common.protocol.ServerMessage.PeerLeft;
@@ -198,7 +199,7 @@ class ProtocolTest {
 
         @Test
         void errorCodesHaveTheirDocumentedWireNames() {
-            assertEquals(List.of("bad-json", "bad-message", "unknown-peer", "too-large", "room-full", "server-full", "bad-name", "bad-room", "rate-limited"),
+            assertEquals(List.of("bad-json", "bad-message", "unknown-peer", "too-large", "room-full", "server-full", "bad-name", "bad-room", "rate-limited", "peer-busy"),
                     Stream.of(ErrorCode.values()).map(ErrorCode::wireName).toList());
         }
 
@@ -320,14 +321,44 @@ class ProtocolTest {
 
         @Test
         void aFrameOfExactlyTheLargestSizeIsAccepted() throws ProtocolException {
-            String before = json("{'type':'signal','to':'b','data':{'description':{'type':'offer','sdp':'");
-            String after = json("'}}}");
-            String sdp = "x".repeat(Protocol.MAX_MESSAGE_CHARS - before.length() - after.length());
-            String frame = before + sdp + after;
+            String signal = signalTo("{'description':{'type':'offer','sdp':'v=0'}}");
+            String frame = signal.substring(0, signal.length() - 1)
+                    + " ".repeat(Protocol.MAX_MESSAGE_CHARS - signal.length()) + "}";
             assertEquals(Protocol.MAX_MESSAGE_CHARS, frame.length());
 
-            assertEquals(new SignalRequest("b", new Description(new SessionDescription("offer", sdp))),
+            assertEquals(new SignalRequest("b", new Description(new SessionDescription("offer", "v=0"))),
                     Protocol.decode(frame));
+        }
+
+        @Test
+        void fieldsOfExactlyTheirLargestSizesAreAccepted() throws ProtocolException {
+            String sdp = "x".repeat(Protocol.MAX_SDP_CHARS);
+            String text = "c".repeat(Protocol.MAX_CANDIDATE_CHARS);
+            String field = "f".repeat(Protocol.MAX_CANDIDATE_FIELD_CHARS);
+            String to = "b".repeat(Protocol.MAX_ID_CHARS);
+
+            assertEquals(new SignalRequest("b", new Description(new SessionDescription("offer", sdp))),
+                    Protocol.decode(signalTo("{'description':{'type':'offer','sdp':'" + sdp + "'}}")));
+            assertEquals(new SignalRequest("b", new Candidate(new IceCandidate(text, field, 0, field))),
+                    Protocol.decode(signalTo("{'candidate':{'candidate':'" + text + "','sdpMid':'" + field
+                            + "','sdpMLineIndex':0,'usernameFragment':'" + field + "'}}")));
+            assertEquals(new SignalRequest(to, new Candidate(null)),
+                    Protocol.decode(json("{'type':'signal','to':'" + to + "','data':{'candidate':null}}")));
+        }
+
+        @Test
+        void aFieldOverItsLimitSaysWhichFieldHowLongItMayBeAndHowLongItWas() {
+            ProtocolException refused = decodeFailure(
+                    signalTo("{'description':{'type':'offer','sdp':'" + "x".repeat(Protocol.MAX_SDP_CHARS + 1) + "'}}"));
+
+            assertEquals(BAD_MESSAGE, refused.code());
+            assertEquals("A description's sdp may have at most " + Protocol.MAX_SDP_CHARS + " characters; this one had "
+                    + (Protocol.MAX_SDP_CHARS + 1) + ".", refused.getMessage());
+        }
+
+        @Test
+        void resume() throws ProtocolException {
+            assertEquals(new ResumeRequest("tok3n"), Protocol.decode(json("{'type':'resume','token':'tok3n'}")));
         }
 
         /** What a relay does: decode a client's data, send it on in a signal; the data comes out as it went in. */
@@ -480,6 +511,27 @@ class ProtocolTest {
                     argumentSet("sdpMLineIndex the string 0", signalTo(cand + "'sdpMLineIndex':'0'}}"), BAD_MESSAGE),
                     argumentSet("sdpMLineIndex a boolean", signalTo(cand + "'sdpMLineIndex':false}}"), BAD_MESSAGE),
                     argumentSet("sdpMLineIndex an array", signalTo(cand + "'sdpMLineIndex':[0]}}"), BAD_MESSAGE),
+
+                    // Fields longer than any browser sends.
+                    argumentSet("an sdp one character too long", signalTo("{'description':{'type':'answer','sdp':'"
+                            + "x".repeat(Protocol.MAX_SDP_CHARS + 1) + "'}}"), BAD_MESSAGE),
+                    argumentSet("a candidate one character too long",
+                            signalTo(cand.replace("'c'", "'" + "c".repeat(Protocol.MAX_CANDIDATE_CHARS + 1) + "'") + "'sdpMid':'0'}}"), BAD_MESSAGE),
+                    argumentSet("an sdpMid one character too long",
+                            signalTo(cand + "'sdpMid':'" + "0".repeat(Protocol.MAX_CANDIDATE_FIELD_CHARS + 1) + "'}}"), BAD_MESSAGE),
+                    argumentSet("a usernameFragment one character too long",
+                            signalTo(cand + "'usernameFragment':'" + "u".repeat(Protocol.MAX_CANDIDATE_FIELD_CHARS + 1) + "'}}"), BAD_MESSAGE),
+                    argumentSet("a to one character too long", json("{'type':'signal','to':'"
+                            + "b".repeat(Protocol.MAX_ID_CHARS + 1) + "','data':{'candidate':null}}"), BAD_MESSAGE),
+
+                    // Resume.
+                    argumentSet("resume without a token", json("{'type':'resume'}"), BAD_MESSAGE),
+                    argumentSet("resume with a null token", json("{'type':'resume','token':null}"), BAD_MESSAGE),
+                    argumentSet("resume with an empty token", json("{'type':'resume','token':''}"), BAD_MESSAGE),
+                    argumentSet("resume with a number token", json("{'type':'resume','token':5}"), BAD_MESSAGE),
+                    argumentSet("resume with a token too long",
+                            json("{'type':'resume','token':'" + "t".repeat(Protocol.MAX_ID_CHARS + 1) + "'}"), BAD_MESSAGE),
+                    argumentSet("resume with an extra field", json("{'type':'resume','token':'t','id':'x'}"), BAD_MESSAGE),
 
                     // Too large, whatever the content.
                     argumentSet("a valid signal one character too long", validSignalOfLength(Protocol.MAX_MESSAGE_CHARS + 1), TOO_LARGE),

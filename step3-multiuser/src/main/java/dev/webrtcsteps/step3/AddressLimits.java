@@ -1,0 +1,169 @@
+package dev.webrtcsteps.step3;
+
+import dev.webrtcsteps.common.protocol.ErrorCode;
+import dev.webrtcsteps.common.protocol.ServerMessage;
+import java.net.Inet6Address;
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
+import java.net.SocketAddress;
+import java.net.UnknownHostException;
+import java.util.Arrays;
+import java.util.List;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ConcurrentMap;
+import java.util.concurrent.TimeUnit;
+import java.util.function.LongSupplier;
+import java.util.regex.Pattern;
+import org.eclipse.jetty.util.InetAddressSet;
+
+/**
+ * Limits per client address, so that one machine cannot take what is meant for many: at most
+ * {@code maxConnections} open connections, and at most {@code joinsPerSecond} new connections a second (in
+ * bursts of five seconds' worth). Without them one client could fill the server up to {@code MAX_USERS} in a
+ * minute, or join and leave a big room a hundred times a second, each time costing every member two messages.
+ * The defaults leave room for many users behind one NAT (a school, an office).
+ *
+ * <p>An IPv6 client counts by its /64 network: one machine is usually given a whole /64 and may pick any address
+ * in it. Behind a proxy or load balancer every connection comes from the proxy: list it in {@code TRUSTED_PROXIES},
+ * and the client's address is then the last one in {@code X-Forwarded-For} that is not a trusted proxy (the
+ * entries before it were written by the client, which may write anything).
+ *
+ * <p>Memory stays bounded: an address is forgotten when it has no open connection and its join budget is full again.
+ */
+final class AddressLimits {
+
+    private static final Pattern IPV4 = Pattern.compile("\\d{1,3}(\\.\\d{1,3}){3}");
+    private static final Pattern IPV6 = Pattern.compile("[0-9A-Fa-f:.]*:[0-9A-Fa-f:.]*");
+    /** A burst may hold this many seconds' worth of joins. */
+    private static final int BURST_SECONDS = 5;
+
+    private final int maxConnections;
+    private final int joinsPerSecond;
+    private final InetAddressSet trustedProxies;
+    private final LongSupplier clock;
+    private final ConcurrentMap<String, Address> addresses = new ConcurrentHashMap<>();
+    /** The next sweep of idle addresses comes when this many are known: twice as many as the last one left. */
+    private volatile int sweepAt = 1024;
+
+    /** What this server knows of one client address. Guarded by its own lock. */
+    private final class Address {
+        int open;
+        boolean forgotten;
+        final RateLimit joins = new RateLimit(joinsPerSecond, joinsPerSecond * BURST_SECONDS, Integer.MAX_VALUE, clock);
+        long lastJoin;
+    }
+
+    /** @param trustedProxies addresses, CIDR ranges ({@code 10.0.0.0/8}) or ranges ({@code 10.0.0.1-10.0.0.9}) */
+    AddressLimits(int maxConnections, int joinsPerSecond, List<String> trustedProxies) {
+        this(maxConnections, joinsPerSecond, trustedProxies, System::nanoTime);
+    }
+
+    AddressLimits(int maxConnections, int joinsPerSecond, List<String> trustedProxies, LongSupplier clock) {
+        this.maxConnections = maxConnections;
+        this.joinsPerSecond = joinsPerSecond;
+        this.trustedProxies = new InetAddressSet();
+        trustedProxies.forEach(this.trustedProxies::add);
+        this.clock = clock;
+    }
+
+    /**
+     * The address a connection counts under: its TCP peer, or the client a trusted proxy names, as an IPv4
+     * address or an IPv6 /64 network.
+     */
+    String addressOf(SocketAddress peer, List<String> forwardedFor) {
+        InetAddress client = peer instanceof InetSocketAddress socket ? socket.getAddress() : null;
+        if (client != null && forwardedFor != null && trustedProxies.test(client)) {
+            List<String> hops = forwardedFor.stream().flatMap(header -> Arrays.stream(header.split(",")))
+                    .map(String::trim).toList();
+            for (int i = hops.size() - 1; i >= 0; i--) {
+                InetAddress hop = literal(hops.get(i));
+                if (hop == null) {
+                    break; // not an address: the hops before it cannot be trusted either
+                }
+                client = hop;
+                if (!trustedProxies.test(hop)) {
+                    break;
+                }
+            }
+        }
+        return client == null ? "unknown" : key(client);
+    }
+
+    /** Counts a new connection from this address, or says why it is refused: then it is not counted. */
+    ServerMessage.Error admit(String address) {
+        if (addresses.size() >= sweepAt) {
+            forgetIdle();
+            sweepAt = Math.max(1024, 2 * addresses.size());
+        }
+        Address known = addresses.computeIfAbsent(address, any -> new Address());
+        synchronized (known) {
+            if (known.forgotten) {
+                return admit(address); // a sweep took it out a moment ago
+            }
+            if (known.open >= maxConnections) {
+                return new ServerMessage.Error(ErrorCode.TOO_MANY_CONNECTIONS, "Your address has " + maxConnections
+                        + " connections open here already, the most one address may have. Close some, or try later.");
+            }
+            if (known.joins.admit() != RateLimit.Verdict.ALLOWED) {
+                return new ServerMessage.Error(ErrorCode.RATE_LIMITED, "Too many new connections from your address: "
+                        + "at most " + joinsPerSecond + " a second. Try again in a moment.");
+            }
+            known.open++;
+            known.lastJoin = clock.getAsLong();
+        }
+        return null;
+    }
+
+    /** A connection that {@link #admit} counted has closed. */
+    void release(String address) {
+        Address known = addresses.get(address);
+        if (known != null) {
+            synchronized (known) {
+                known.open--;
+            }
+        }
+    }
+
+    /** How many addresses this server remembers. */
+    int size() {
+        return addresses.size();
+    }
+
+    /** Forgets addresses with nothing open and a full join budget: they would be made anew just the same. */
+    private void forgetIdle() {
+        long refilled = clock.getAsLong() - TimeUnit.SECONDS.toNanos(BURST_SECONDS);
+        addresses.forEach((address, known) -> {
+            synchronized (known) {
+                if (known.open == 0 && known.lastJoin - refilled <= 0) {
+                    known.forgotten = true;
+                    addresses.remove(address, known);
+                }
+            }
+        });
+    }
+
+    /** An IP address written as one (never a name: no DNS lookup for what a client wrote), or null. */
+    private static InetAddress literal(String text) {
+        if (!IPV4.matcher(text).matches() && !IPV6.matcher(text).matches()) {
+            return null;
+        }
+        try {
+            return InetAddress.getByName(text);
+        } catch (UnknownHostException notAnAddress) {
+            return null;
+        }
+    }
+
+    private static String key(InetAddress address) {
+        if (address instanceof Inet6Address) {
+            byte[] network = Arrays.copyOf(address.getAddress(), 16);
+            Arrays.fill(network, 8, 16, (byte) 0);
+            try {
+                return InetAddress.getByAddress(network).getHostAddress() + "/64";
+            } catch (UnknownHostException impossible) {
+                throw new IllegalStateException(impossible);
+            }
+        }
+        return address.getHostAddress();
+    }
+}
