@@ -282,6 +282,26 @@ class Step2SignalingTest {
         }
     }
 
+    /** Jetty would queue for a client that reads nothing without a bound; step 2 drops it past 1 MiB. */
+    @Test
+    void aClientThatReadsNothingIsDroppedBeforeWhatWaitsForItPassesOneMebibyte() throws Exception {
+        try (Welcomed sender = SignalingClient.join(signal()); SilentClient neverReads = SilentClient.connect(signal())) {
+            String readerId = sender.client().next("peer-joined").at("/peer/id").asText();
+            String big = "{\"type\":\"signal\",\"to\":\"" + readerId + "\",\"data\":{\"description\":{\"type\":\"offer\",\"sdp\":\""
+                    + "x".repeat(Protocol.MAX_SDP_CHARS) + "\"}}}";
+
+            // Far more than the socket buffers hold: what the server keeps for the reader grows until it is dropped.
+            for (int i = 0; i < 2_000 && !sender.client().hasReceived("peer-left"); i++) {
+                sender.client().send(big);
+            }
+            assertEquals(readerId, sender.client().drainUntil("peer-left").get("id").asText());
+            try (Welcomed next = SignalingClient.join(signal())) {
+                assertEquals(next.id(), sender.client().drainUntil("peer-joined").at("/peer/id").asText());
+                assertRelays(sender, next);
+            }
+        }
+    }
+
     /** {@code from} sends an offer to {@code to}, which must receive it from {@code from}. */
     private static void assertRelays(Welcomed from, Welcomed to) {
         from.client().send("{\"type\":\"signal\",\"to\":\"" + to.id() + "\",\"data\":" + OFFER + "}");

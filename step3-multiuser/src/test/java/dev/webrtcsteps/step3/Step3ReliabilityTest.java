@@ -9,25 +9,21 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import dev.webrtcsteps.common.Heartbeat;
 import dev.webrtcsteps.common.OriginCheck;
 import dev.webrtcsteps.common.StepServer;
 import dev.webrtcsteps.common.protocol.CloseCodes;
 import dev.webrtcsteps.common.protocol.ErrorCode;
 import dev.webrtcsteps.common.protocol.Protocol;
-import dev.webrtcsteps.testing.AppServer;
+import dev.webrtcsteps.testing.LogCapture;
 import dev.webrtcsteps.testing.SignalingClient;
 import dev.webrtcsteps.testing.SignalingClient.Welcomed;
 import dev.webrtcsteps.testing.SilentClient;
-import java.io.ByteArrayOutputStream;
-import java.io.PrintStream;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.net.http.WebSocket;
 import java.net.http.WebSocketHandshakeException;
-import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -60,13 +56,12 @@ class Step3ReliabilityTest {
     /** Settings for tests about something else than the rate limits: ones they do not reach. */
     private static final Settings UNLIMITED = Settings.DEFAULTS.withRateLimit(100_000, 100_000, 100_000)
             .withPerAddress(1_000_000, 100_000);
-    private static final String STATS_TOKEN = "a-token-for-the-tests";
 
     // -------------------------------------------------------------------------------------------- heartbeat
 
     @Test
     void aClientThatVanishedWithoutAClosingIsGoneForItsPeersWithinTwoHeartbeats() throws Exception {
-        Server server = new Server(UNLIMITED.withHeartbeat(Duration.ofMillis(300)));
+        Step3Server server = new Step3Server(UNLIMITED.withHeartbeat(Duration.ofMillis(300)));
         try (server; Welcomed a = server.join("r"); SilentClient vanished = SilentClient.connect(server.signal("r"))) {
             String vanishedId = a.client().next("peer-joined").at("/peer/id").asText();
             long joinedAt = server.heartbeat.beats();
@@ -81,7 +76,7 @@ class Step3ReliabilityTest {
 
     @Test
     void clientsThatAnswerPingsStayConnectedAcrossManyHeartbeats() {
-        Server server = new Server(UNLIMITED.withHeartbeat(Duration.ofMillis(200)));
+        Step3Server server = new Step3Server(UNLIMITED.withHeartbeat(Duration.ofMillis(200)));
         try (server; Welcomed a = server.join("r"); Welcomed b = server.join("r")) {
             a.client().next("peer-joined");
             long start = server.heartbeat.beats();
@@ -96,7 +91,7 @@ class Step3ReliabilityTest {
 
     @Test
     void aUserWhoseConnectionDropsAndComesBackWithItsTokenKeepsItsIdAndItsPeersSeeNothing() {
-        Server server = new Server(UNLIMITED);
+        Step3Server server = new Step3Server(UNLIMITED);
         try (server; Welcomed a = server.join("r"); Welcomed b = server.join("r")) {
             a.client().next("peer-joined");
             String token = b.welcome().get("resume").asText();
@@ -127,7 +122,7 @@ class Step3ReliabilityTest {
 
     @Test
     void aResumeReplacesAConnectionThatHasNotNoticedItIsDead() {
-        Server server = new Server(UNLIMITED);
+        Step3Server server = new Step3Server(UNLIMITED);
         try (server; Welcomed a = server.join("r"); Welcomed b = server.join("r")) {
             a.client().next("peer-joined");
             try (SignalingClient back = SignalingClient.resume(server.signal("r"), b.welcome().get("resume").asText())) {
@@ -141,7 +136,7 @@ class Step3ReliabilityTest {
 
     @Test
     void afterTheGracePeriodTheUserHasLeftAndItsTokenGetsANewId() {
-        Server server = new Server(UNLIMITED.withResumeGrace(Duration.ofMillis(300)));
+        Step3Server server = new Step3Server(UNLIMITED.withResumeGrace(Duration.ofMillis(300)));
         try (server; Welcomed a = server.join("r"); Welcomed b = server.join("r")) {
             a.client().next("peer-joined");
             b.client().drop();
@@ -157,7 +152,7 @@ class Step3ReliabilityTest {
 
     @Test
     void aTokenWorksOnceAndItsNewOneTakesOver() {
-        Server server = new Server(UNLIMITED);
+        Step3Server server = new Step3Server(UNLIMITED);
         try (server; Welcomed a = server.join("r"); Welcomed b = server.join("r")) {
             a.client().next("peer-joined");
             String first = b.welcome().get("resume").asText();
@@ -180,7 +175,7 @@ class Step3ReliabilityTest {
 
     @Test
     void aConnectionOpenedToResumeMustSendTheResumeMessageFirst() {
-        Server server = new Server(UNLIMITED);
+        Step3Server server = new Step3Server(UNLIMITED);
         try (server; Welcomed a = server.join("r");
                 SignalingClient wrong = SignalingClient.connect(server.signal("r", "resume"))) {
             wrong.send(signalTo(a.id(), OFFER)).nextError("bad-message");
@@ -192,7 +187,7 @@ class Step3ReliabilityTest {
 
     @Test
     void aTokenInTheUrlIsNotATokenTheResumeMessageIs() {
-        Server server = new Server(UNLIMITED);
+        Step3Server server = new Step3Server(UNLIMITED);
         try (server; Welcomed a = server.join("r")) {
             try (SignalingClient urlOnly = SignalingClient.connect(server.signal("r", "resume=" + a.welcome().get("resume").asText()))) {
                 urlOnly.send("{\"type\":\"resume\",\"token\":\"not-a-token\"}");
@@ -205,7 +200,7 @@ class Step3ReliabilityTest {
 
     @Test
     void aForgedTokenIsJustANewcomer() {
-        Server server = new Server(UNLIMITED);
+        Step3Server server = new Step3Server(UNLIMITED);
         try (server; Welcomed a = server.join("r"); SignalingClient b = SignalingClient.resume(server.signal("r"), a.id())) {
             String bId = b.next("welcome").get("id").asText();
             assertNotEquals(a.id(), bId);
@@ -217,7 +212,7 @@ class Step3ReliabilityTest {
 
     @Test
     void aPageFromAnotherOriginIsRefusedWith403BeforeTheUpgradeAndLogged() {
-        Server server = new Server(UNLIMITED);
+        Step3Server server = new Step3Server(UNLIMITED);
         try (server; LogCapture log = new LogCapture()) {
             CompletionException refused = assertThrows(CompletionException.class,
                     () -> connectFrom(server.signal("r"), "https://evil.example").join());
@@ -233,7 +228,7 @@ class Step3ReliabilityTest {
 
     @Test
     void allowedOriginsWidenTheCheck() {
-        Server server = new Server(UNLIMITED, OriginCheck.allowing("https://chat.example.org"));
+        Step3Server server = new Step3Server(UNLIMITED, OriginCheck.allowing("https://chat.example.org"));
         try (server) {
             connectFrom(server.signal("r"), "https://chat.example.org").join().abort();
             assertThrows(CompletionException.class, () -> connectFrom(server.signal("r"), "https://other.example.org").join());
@@ -244,7 +239,7 @@ class Step3ReliabilityTest {
 
     @Test
     void excessMessagesAreRateLimitedAndAFlooderIsClosedWith1008WhileOthersRelay() throws Exception {
-        Server server = new Server(Settings.DEFAULTS.withRateLimit(10, 20, 50));
+        Step3Server server = new Step3Server(Settings.DEFAULTS.withRateLimit(10, 20, 50));
         try (server; Welcomed flooder = server.join("flood"); Welcomed target = server.join("flood");
                 Welcomed a = server.join("calm"); Welcomed b = server.join("calm")) {
             flooder.client().next("peer-joined");
@@ -281,7 +276,7 @@ class Step3ReliabilityTest {
      */
     @Test
     void aFlooderGetsExactlyFloodLimitPlusOneRateLimitedErrorsThenClose1008() {
-        Server server = new Server(Settings.DEFAULTS.withRateLimit(0, 3, 5));
+        Step3Server server = new Step3Server(Settings.DEFAULTS.withRateLimit(0, 3, 5));
         try (server; Welcomed flooder = server.join("flood"); Welcomed target = server.join("flood")) {
             flooder.client().next("peer-joined");
             for (int i = 0; i < 3 + 5 + 1; i++) {
@@ -303,7 +298,7 @@ class Step3ReliabilityTest {
 
     @Test
     void aClientThatReadsNothingHoldsNoMoreThanItsSignalBudgetItsSendersHearItIsBusyAndNobodyStalls() throws Exception {
-        Server server = new Server(UNLIMITED);
+        Step3Server server = new Step3Server(UNLIMITED);
         try (server; Welcomed sender = server.join("slow"); SilentClient neverReads = SilentClient.connect(server.signal("slow"));
                 Welcomed a = server.join("calm"); Welcomed b = server.join("calm")) {
             String readerId = sender.client().next("peer-joined").at("/peer/id").asText();
@@ -330,7 +325,7 @@ class Step3ReliabilityTest {
      */
     @Test
     void aMemberReadingSteadilyIsNotCutOffHoweverMuchOthersSendIt() throws Exception {
-        Server server = new Server(Settings.DEFAULTS.withPerAddress(1_000, 1_000));
+        Step3Server server = new Step3Server(Settings.DEFAULTS.withPerAddress(1_000, 1_000));
         try (server; PacedReader victim = new PacedReader(server.signal("r"), 1024 * 1024);
                 Welcomed attacker1 = server.join("r"); Welcomed attacker2 = server.join("r"); Welcomed friend = server.join("r")) {
             String victimId = attacker1.welcome().at("/peers/0/id").asText();
@@ -357,7 +352,7 @@ class Step3ReliabilityTest {
 
     @Test
     void tenThousandMalformedFramesAreEachAnsweredWithADocumentedErrorWhileAPairKeepsRelaying() {
-        Server server = new Server(UNLIMITED);
+        Step3Server server = new Step3Server(UNLIMITED);
         MalformedFrames frames = new MalformedFrames(20261125L);
         try (server; Welcomed a = server.join("pair"); Welcomed b = server.join("pair")) {
             a.client().next("peer-joined");
@@ -397,7 +392,7 @@ class Step3ReliabilityTest {
 
     @Test
     void tenThousandConnectionsThatCloseOrDropLeaveNothingBehind() throws Exception {
-        Server server = new Server(UNLIMITED.withResumeGrace(Duration.ofMillis(200)));
+        Step3Server server = new Step3Server(UNLIMITED.withResumeGrace(Duration.ofMillis(200)));
         try (server) {
             int cycles = 10_000;
             int threads = 4;
@@ -436,7 +431,7 @@ class Step3ReliabilityTest {
 
     @Test
     void healthSaysReadyAndStatsCountUsersRoomsRelaysAndErrors() throws Exception {
-        Server server = new Server(UNLIMITED);
+        Step3Server server = new Step3Server(UNLIMITED);
         try (server; Welcomed a = server.join("r"); Welcomed b = server.join("r"); Welcomed c = server.join("other")) {
             a.client().next("peer-joined");
             assertRelays(a, b);
@@ -460,7 +455,7 @@ class Step3ReliabilityTest {
 
     @Test
     void logsHaveALinePerConnectDisconnectAndRefusalWithIdAndReasonButNoMessageContent() {
-        Server server = new Server(UNLIMITED);
+        Step3Server server = new Step3Server(UNLIMITED);
         String secret = "a=fingerprint:SECRET-SDP-LINE";
         try (server; LogCapture log = new LogCapture(); Welcomed a = server.join("r")) {
             Welcomed b = server.join("r");
@@ -487,93 +482,6 @@ class Step3ReliabilityTest {
     }
 
     // ---------------------------------------------------------------------------------------------- helpers
-
-    /** The real step 3 app with the given settings, on a free port, for one test. */
-    private static final class Server implements AutoCloseable {
-        final Hub hub;
-        final Heartbeat heartbeat;
-        final AppServer app;
-
-        Server(Settings settings) {
-            this(settings, OriginCheck.allowing());
-        }
-
-        Server(Settings settings, OriginCheck origins) {
-            hub = new Hub(settings.withStatsToken(STATS_TOKEN));
-            heartbeat = new Heartbeat(settings.heartbeat());
-            app = new AppServer(() -> Step3App.create(hub, heartbeat, origins)).start();
-        }
-
-        URI signal(String room, String... more) {
-            return app.webSocket("/signal?room=" + room + Arrays.stream(more).map(param -> "&" + param).collect(Collectors.joining()));
-        }
-
-        Welcomed join(String room, String... more) {
-            return SignalingClient.join(signal(room, more));
-        }
-
-        JsonNode stats() {
-            try {
-                return JSON.readTree(HTTP.send(HttpRequest.newBuilder(URI.create(app.url("/stats")))
-                                .header("Authorization", "Bearer " + STATS_TOKEN).build(),
-                        HttpResponse.BodyHandlers.ofString()).body());
-            } catch (Exception failed) {
-                throw new AssertionError(failed);
-            }
-        }
-
-        @Override
-        public void close() {
-            app.close();
-        }
-    }
-
-    /** Copies what the server logs (slf4j-simple writes to whatever System.err is at the time) while it is open. */
-    private static final class LogCapture implements AutoCloseable {
-        private final PrintStream original = System.err;
-        private final ByteArrayOutputStream copy = new ByteArrayOutputStream();
-
-        LogCapture() {
-            System.setErr(new PrintStream(new TeeStream(original, copy), true, StandardCharsets.UTF_8));
-        }
-
-        String text() {
-            synchronized (copy) {
-                return copy.toString(StandardCharsets.UTF_8);
-            }
-        }
-
-        @Override
-        public void close() {
-            System.setErr(original);
-        }
-    }
-
-    private static final class TeeStream extends java.io.OutputStream {
-        private final java.io.OutputStream first;
-        private final ByteArrayOutputStream second;
-
-        TeeStream(java.io.OutputStream first, ByteArrayOutputStream second) {
-            this.first = first;
-            this.second = second;
-        }
-
-        @Override
-        public void write(int b) throws java.io.IOException {
-            first.write(b);
-            synchronized (second) {
-                second.write(b);
-            }
-        }
-
-        @Override
-        public void write(byte[] bytes, int offset, int length) throws java.io.IOException {
-            first.write(bytes, offset, length);
-            synchronized (second) {
-                second.write(bytes, offset, length);
-            }
-        }
-    }
 
     private static java.util.concurrent.CompletableFuture<WebSocket> connectFrom(URI uri, String origin) {
         return HTTP.newWebSocketBuilder().header("Origin", origin).buildAsync(uri, new WebSocket.Listener() { });

@@ -34,12 +34,21 @@ public final class SignalingClient implements AutoCloseable {
     private final CompletableFuture<Integer> closeCode = new CompletableFuture<>();
     private final WebSocket socket;
 
-    private SignalingClient(URI uri) {
-        socket = HTTP.newWebSocketBuilder().buildAsync(uri, new Listener()).orTimeout(WAIT.toSeconds(), TimeUnit.SECONDS).join();
+    private SignalingClient(URI uri, String... headerNamesAndValues) {
+        WebSocket.Builder builder = HTTP.newWebSocketBuilder();
+        for (int i = 0; i < headerNamesAndValues.length; i += 2) {
+            builder.header(headerNamesAndValues[i], headerNamesAndValues[i + 1]);
+        }
+        socket = builder.buildAsync(uri, new Listener()).orTimeout(WAIT.toSeconds(), TimeUnit.SECONDS).join();
     }
 
     public static SignalingClient connect(URI uri) {
         return new SignalingClient(uri);
+    }
+
+    /** Connects with extra request headers: name, value, name, value... */
+    public static SignalingClient connect(URI uri, String... headerNamesAndValues) {
+        return new SignalingClient(uri, headerNamesAndValues);
     }
 
     /** Connects and reads the welcome; {@link #id()} is then known. */
