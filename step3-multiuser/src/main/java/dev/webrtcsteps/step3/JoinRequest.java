@@ -2,6 +2,7 @@ package dev.webrtcsteps.step3;
 
 import dev.webrtcsteps.common.protocol.ErrorCode;
 import dev.webrtcsteps.common.protocol.ProtocolException;
+import java.util.Set;
 
 /**
  * What a newcomer asks for in {@code /signal?room=NAME&name=DISPLAY}: a room (default {@code lobby}) and a
@@ -18,6 +19,11 @@ record JoinRequest(String room, String name) {
     static final int MAX_NAME_LENGTH = 32;
     static final int MAX_ROOM_LENGTH = 64;
     private static final int ZERO_WIDTH_JOINER = 0x200D;
+    /**
+     * Letters and marks that fonts draw as nothing: Hangul fillers, the Braille blank, the combining grapheme
+     * joiner, Khmer's inherent vowels. A name of them looks empty in the list, or like a name with spaces.
+     */
+    private static final Set<Integer> DRAWN_AS_NOTHING = Set.of(0x115F, 0x1160, 0x3164, 0xFFA0, 0x2800, 0x034F, 0x17B4, 0x17B5);
 
     static JoinRequest of(String room, String name, String newcomerId) throws ProtocolException {
         String checkedRoom = check(room, MAX_ROOM_LENGTH, ErrorCode.BAD_ROOM, "room");
@@ -40,6 +46,9 @@ record JoinRequest(String room, String name) {
         }
         if (trimmed.codePoints().anyMatch(JoinRequest::isInvisible)) {
             throw new ProtocolException(code, "A " + what + " may not contain control or formatting characters.");
+        }
+        if (trimmed.codePoints().anyMatch(DRAWN_AS_NOTHING::contains)) {
+            throw new ProtocolException(code, "A " + what + " may not contain characters that show as blank.");
         }
         return trimmed;
     }

@@ -42,6 +42,14 @@ class JoinRequestTest {
         assertRefused(ErrorCode.BAD_ROOM, "A room may not contain control or formatting characters.", text, null);
     }
 
+    /** A name that would look empty in the list, or like another with spaces in it. */
+    @ParameterizedTest
+    @ValueSource(strings = {"\u3164", "\u3164\u3164", "\u115F", "\u1160", "\uFFA0", "\u2800", "Bob\u2800", "A\u034FB", "\u17B4", "\u17B5x"})
+    void charactersThatShowAsBlankAreRefused(String text) {
+        assertRefused(ErrorCode.BAD_NAME, "A name may not contain characters that show as blank.", null, text);
+        assertRefused(ErrorCode.BAD_ROOM, "A room may not contain characters that show as blank.", text, null);
+    }
+
     @Test
     void theZeroWidthJoinerInsideEmojiIsAllowed() throws ProtocolException {
         String coder = "\uD83D\uDC69\u200D\uD83D\uDCBB";

@@ -1,0 +1,88 @@
+package dev.webrtcsteps.step3;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNull;
+
+import dev.webrtcsteps.common.protocol.ErrorCode;
+import java.net.InetSocketAddress;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicLong;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.CsvSource;
+
+/** Which address a connection counts under, and how the per-address limits count (docs/reliability.md). */
+class AddressLimitsTest {
+
+    private final AtomicLong now = new AtomicLong(TimeUnit.DAYS.toNanos(1));
+    private final AddressLimits limits = new AddressLimits(2, 1, List.of("10.0.0.0/8", "127.0.0.1"), now::get);
+
+    private static InetSocketAddress peer(String address) {
+        return new InetSocketAddress(address, 40_000);
+    }
+
+    @ParameterizedTest
+    @CsvSource(delimiter = '|', value = {
+        // the TCP peer, what X-Forwarded-For says (empty: no header), where the connection counts
+        "198.51.100.7 |                              | 198.51.100.7",
+        "198.51.100.7 | 203.0.113.1                  | 198.51.100.7",       // not a proxy: its header is its own words
+        "127.0.0.1    | 203.0.113.1                  | 203.0.113.1",
+        "127.0.0.1    | 192.0.2.66, 203.0.113.1      | 203.0.113.1",        // the left entry came from the client
+        "127.0.0.1    | 203.0.113.1, 10.1.2.3        | 203.0.113.1",        // past a chain of trusted proxies
+        "127.0.0.1    | 10.9.9.9, 10.1.2.3           | 10.9.9.9",           // all trusted: the first hop
+        "127.0.0.1    | evil.example                 | 127.0.0.1",          // a name is never looked up
+        "127.0.0.1    | 203.0.113.1, 999.1.1.1       | 127.0.0.1",
+        "127.0.0.1    |                              | 127.0.0.1",
+        "2001:db8:1:2:aaaa::1 |                      | 2001:db8:1:2:0:0:0:0/64",
+        "127.0.0.1    | 2001:db8:1:2:bbbb::9         | 2001:db8:1:2:0:0:0:0/64",
+    })
+    void aConnectionCountsUnderItsClientsAddress(String peer, String forwardedFor, String expected) {
+        assertEquals(expected, limits.addressOf(peer(peer), forwardedFor == null ? List.of() : List.of(forwardedFor)));
+    }
+
+    @Test
+    void twoAddressesInOneIpv6NetworkCountAsOne() {
+        String first = limits.addressOf(peer("2001:db8::1"), List.of());
+        String second = limits.addressOf(peer("2001:db8::ffff:2"), List.of());
+        assertEquals(first, second);
+    }
+
+    @Test
+    void openConnectionsAreCountedAndReleased() {
+        assertNull(limits.admit("a"));
+        assertNull(limits.admit("a"));
+        assertEquals(ErrorCode.TOO_MANY_CONNECTIONS, limits.admit("a").code());
+        assertNull(limits.admit("b"), "another address has its own count");
+        limits.release("a");
+        assertNull(limits.admit("a"));
+    }
+
+    @Test
+    void joinsComeInBurstsOfFiveSecondsWorthThenAtTheRate() {
+        AddressLimits roomy = new AddressLimits(1_000, 2, List.of(), now::get);
+        for (int i = 0; i < 10; i++) {
+            assertNull(roomy.admit("a"), "join " + i + " of the burst");
+        }
+        assertEquals(ErrorCode.RATE_LIMITED, roomy.admit("a").code());
+        now.addAndGet(TimeUnit.MILLISECONDS.toNanos(500));
+        assertNull(roomy.admit("a"), "half a second later: one more");
+        assertEquals(ErrorCode.RATE_LIMITED, roomy.admit("a").code());
+    }
+
+    @Test
+    void anAddressWithNothingOpenIsForgottenOnceItsBudgetIsFullAgainButNotBefore() {
+        AddressLimits roomy = new AddressLimits(1_000, 1_000, List.of(), now::get);
+        for (int i = 0; i < 1_024; i++) {
+            assertNull(roomy.admit("client-" + i));
+            roomy.release("client-" + i);
+        }
+        assertNull(roomy.admit("one more"));
+        assertEquals(1_025, roomy.size(), "within five seconds: every address is remembered");
+        now.addAndGet(TimeUnit.SECONDS.toNanos(6));
+        for (int i = 0; i < 1_024; i++) {
+            assertNull(roomy.admit("later-" + i));
+        }
+        assertEquals(1_024 + 1, roomy.size(), "the idle ones were forgotten; 'one more' is still open");
+    }
+}
