@@ -353,6 +353,9 @@ class Step3PageTest {
 
         mallory.page().evaluate("carolId => window.__probe.channels[0].send(JSON.stringify({ type: 'moved', id: carolId }))",
                 carol.id());
+        chat(mallory, bob, "now I am Carol"); // over the same channel: Bob has read the claim when this arrives
+        assertThat(bob.person(carol).locator(".name")).hasText("Carol");
+        assertThat(bob.person(mallory).locator(".name")).hasText("Mallory");
         String carolsCertificate = (String) mallory.page().evaluate("""
                 async (bobId) => {
                   const [toBob, toCarol] = window.__probe.peerConnections;
