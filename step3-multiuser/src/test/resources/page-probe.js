@@ -1,7 +1,10 @@
 // Added to each test page before its own scripts: lets a test observe and steer what the page does.
 (() => {
-  const probe = { connections: 0, offers: 0, sockets: 0, holding: false, held: [], dropReceipts: false };
-  const peerConnections = [];
+  const probe = {
+    connections: 0, offers: 0, sockets: 0, holding: false, held: [], dropReceipts: false, fingerprints: 0,
+    peerConnections: [], channels: [], // in the order the page made them, for a test to act as a hostile peer
+  };
+  const peerConnections = probe.peerConnections;
   window.__probe = probe;
 
   // Count RTCPeerConnections, and offers (a setLocalDescription made from the stable state).
@@ -16,6 +19,12 @@
     setLocalDescription(...args) {
       if (this.signalingState === 'stable') probe.offers += 1;
       return super.setLocalDescription(...args);
+    }
+
+    createDataChannel(...args) {
+      const channel = super.createDataChannel(...args);
+      probe.channels.push(channel);
+      return channel;
     }
   };
 
@@ -34,6 +43,11 @@
     constructor(...args) {
       super(...args);
       probe.sockets += 1;
+      probe.socket = this; // the signaling connection, to send raw frames as a hostile page would
+      // Count the proofs of a new id (signals with a fingerprint) that reach the page.
+      super.addEventListener('message', ({ data }) => {
+        if (String(data).includes('"fingerprint"')) probe.fingerprints += 1;
+      });
     }
 
     addEventListener(type, listener, options) {

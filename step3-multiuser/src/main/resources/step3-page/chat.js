@@ -37,6 +37,11 @@ export function receiveChat(conversation, channel, name, message) {
   return false;
 }
 
+/** Whether a message went either way in this conversation (notes such as "left the room" do not count). */
+export function hasMessages(conversation) {
+  return conversation.log.querySelector('li:not(.note)') !== null;
+}
+
 /** They left: what they never acknowledged was not delivered. */
 export function endConversation(conversation, name) {
   for (const item of conversation.awaitingReceipt.values()) item.dataset.receipt = 'not-delivered';

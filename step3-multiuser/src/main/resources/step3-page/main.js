@@ -4,14 +4,18 @@
 import { showError, showState } from '/common/ui.js';
 import { connectSignaling } from './signaling.js';
 import { negotiate } from './negotiation.js';
-import { addToList, removeFromList, showConnection, showOnline, showSelected, showUnread } from './people.js';
-import { endConversation, openConversation, receiveChat, sendChat } from './chat.js';
-import { announceNewId, takeNewId } from './recovery.js';
+import { addToList, removeFromList, showConnection, showNameAndTag, showOnline, showSelected, showUnread } from './people.js';
+import { endConversation, hasMessages, openConversation, receiveChat, sendChat } from './chat.js';
+import { announceNewId, checkMoves, takeNewId } from './recovery.js';
 
 const $ = (id) => document.getElementById(id);
 /** Everyone this page knows, by id: { id, name, online, item, conversation, unread, pc, channel, receive }. */
 const people = new Map();
+/** Those of `people` who left and whose conversation we keep, oldest first: at most MAX_DEPARTED. */
+const departed = [];
+const MAX_DEPARTED = 20;
 let myId;
+let online = false; // whether we have our id from the server that is there now
 let selected; // the person whose conversation is shown
 
 const params = new URLSearchParams(location.search);
@@ -26,7 +30,10 @@ const signaling = connectSignaling(`/signal?${join}`, {
   welcome,
   'peer-joined': ({ peer }) => addPerson(peer),
   'peer-left': ({ id }) => personLeft(id),
-  signal: ({ from, data }) => receiveSignal(from, data).catch(showError),
+  signal: ({ from, data }) => {
+    if ('fingerprint' in data) moves.proved(from, data.fingerprint); // proves a new id: never a connection
+    else receiveSignal(from, data).catch(showError);
+  },
   error: ({ code, message }) => {
     showError(`${code}: ${message}`);
     if (['room-full', 'server-full', 'bad-name', 'bad-room'].includes(code)) {
@@ -35,16 +42,19 @@ const signaling = connectSignaling(`/signal?${join}`, {
     }
   },
 }, ({ code }, delay) => {
+  online = false;
   setStatus('reconnecting', `lost the signaling server (${code}); reconnecting in ${Math.round(delay / 1000)} s;`
     + ' open chats keep working');
 });
 
 // The first welcome, or a new one after the page reconnected (docs/reliability.md).
 function welcome({ id, name, room, peers }) {
-  if (myId && id !== myId) {
+  const restarted = myId && id !== myId;
+  if (restarted) {
     announceNewId(people, id).forEach(forget); // the server restarted and gave us a new id
   }
   myId = id;
+  online = true;
   $('my-name').textContent = name;
   $('my-id').textContent = id;
   $('room-name').textContent = room;
@@ -54,7 +64,15 @@ function welcome({ id, name, room, peers }) {
     if (!present.has(person.id) && !hasOpenChat(person)) personLeft(person.id); // left while we were away
   }
   peers.forEach(addPerson);
+  if (restarted) moves.ourIdChanged();
 }
+
+// A peer's new id, told over its chat channel, is believed only once proven (recovery.js).
+const moves = checkMoves({
+  signal: (to, data) => signaling.signal(to, data),
+  isOnline: () => online,
+  proven: movedPeer,
+});
 
 $('compose').addEventListener('submit', (event) => {
   event.preventDefault();
@@ -76,24 +94,42 @@ function addPerson({ id, name }) {
   people.set(id, person);
 }
 
+/**
+ * They left. Someone we never exchanged a message with disappears from the list; a conversation stays readable
+ * (struck through), but only the last MAX_DEPARTED of them, so people coming and going cannot fill the page.
+ */
 function personLeft(id) {
   const person = people.get(id);
   if (!person?.online) return;
   person.online = false;
   person.pc?.close();
   person.pc = person.channel = undefined;
+  moves.drop(person);
+  if (!hasMessages(person.conversation)) {
+    forget(person);
+    return;
+  }
   showOnline(person.item, person.id, false);
   endConversation(person.conversation, person.name);
   updateConversation();
+  departed.push(person);
+  if (departed.length > MAX_DEPARTED) forget(departed[0]);
 }
 
 /** Removes a person's entry, conversation and connection from the page. */
 function forget(person) {
   person.pc?.close();
+  moves.drop(person);
   people.delete(person.id);
+  if (departed.includes(person)) departed.splice(departed.indexOf(person), 1);
   removeFromList(person.item);
   person.conversation.log.remove();
-  if (selected === person) selected = undefined;
+  if (selected === person) {
+    selected = undefined;
+    $('conversation-title').textContent = 'Pick someone to chat with';
+    $('conversation-state').textContent = '';
+    $('text').disabled = $('send').disabled = true;
+  }
 }
 
 function select(person) {
@@ -104,7 +140,7 @@ function select(person) {
   }
   person.unread = 0;
   showUnread(person.item, 0);
-  $('conversation-title').textContent = `Chat with ${person.name}`;
+  showNameAndTag($('conversation-title'), `Chat with ${person.name}`, person.id);
   updateConversation();
 }
 
@@ -162,7 +198,7 @@ function useChannel(person, channel) {
       return; // not from this page's code: ignore it
     }
     if (message.type === 'moved' && typeof message.id === 'string') {
-      movedPeer(person, message.id);
+      if (message.id !== myId) moves.claimed(person, message.id); // pending until proven
     } else if (receiveChat(person.conversation, channel, person.name, message) && person !== selected) {
       person.unread += 1;
       showUnread(person.item, person.unread);
@@ -178,6 +214,7 @@ function movedPeer(person, newId) {
   person.online = true;
   person.conversation.log.dataset.peerId = newId;
   showOnline(person.item, newId, true);
+  if (selected === person) select(person); // the heading shows the new id's tag
 }
 
 function setStatus(state, text) {

@@ -8,6 +8,7 @@ import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import com.microsoft.playwright.Locator;
 import com.microsoft.playwright.Page;
+import com.microsoft.playwright.options.AriaRole;
 import com.microsoft.playwright.assertions.LocatorAssertions;
 import dev.webrtcsteps.common.Heartbeat;
 import dev.webrtcsteps.common.OriginCheck;
@@ -22,7 +23,9 @@ import java.net.URLEncoder;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.HashSet;
 import java.util.List;
+import java.util.Set;
 import java.util.concurrent.TimeUnit;
 import java.util.regex.Pattern;
 import org.junit.jupiter.api.Test;
@@ -174,7 +177,7 @@ class Step3PageTest {
 
         chat(bob, mallory, "hello");
         chat(mallory, bob, attack);
-        assertThat(bob.page().locator("#conversation-title")).hasText("Chat with " + name);
+        assertThat(bob.page().locator("#conversation-title")).hasText("Chat with " + name + " id " + tag(mallory.id()));
         mallory.page().context().close();
         assertThat(bob.page().locator(".log .note")).hasText(name + " left the room.");
 
@@ -282,8 +285,24 @@ class Step3PageTest {
     @EachBrowser
     void openChatsGoOnWhileTheServerIsDownAndPagesReconnectWhenItIsBack(BrowserKind browser) {
         String room = newRoom();
-        User alice = join(browser, "Alice", room);
-        User bob = join(browser, "Bob", room);
+        chatThroughARestart(join(browser, "Alice", room), join(browser, "Bob", room), browser, room);
+    }
+
+    /** The same with a Chromium user and a Firefox user: each proves its new id to the other's browser. */
+    @Test
+    void chromiumAndFirefoxUsersChatThroughAServerRestart() {
+        assumeTrue(BrowserKind.CHROMIUM.isSelected() && BrowserKind.FIREFOX.isSelected(),
+                "the interop test needs both browsers (-Dbrowsers=chromium,firefox)");
+        String room = newRoom();
+        chatThroughARestart(join(BrowserKind.CHROMIUM, "Chromium user", room), join(BrowserKind.FIREFOX, "Firefox user", room),
+                BrowserKind.CHROMIUM, room);
+    }
+
+    /**
+     * The server stops while two pages chat, and starts again: the chat goes on, and each page files the other
+     * under its new id (once the other proved it, recovery.js), with one entry per person.
+     */
+    private void chatThroughARestart(User alice, User bob, BrowserKind carolsBrowser, String room) {
         chat(alice, bob, "before the restart");
 
         app.stop();
@@ -310,8 +329,124 @@ class Step3PageTest {
         chat(bobNow, aliceNow, "same connection");
         assertThat(bobNow.conversationWith(aliceNow)).hasCount(5);
         assertOneConnectionEach(alice, bob);
-        User carol = join(browser, "Carol", room);
+        assertThat(aliceNow.person(bobNow).locator(".tag")).hasText("id " + tag(bobNow.id())); // the new id's tag
+        User carol = join(carolsBrowser, "Carol", room);
         assertThat(carol.page().locator("#people li")).hasCount(2);
+    }
+
+    /**
+     * Mallory, a real page of the app, tells Bob over her chat channel that she is Carol now (as a page does after a
+     * server restart), and tries to get a proof for it: she tells Carol that she is Bob, so that Carol sends Bob the
+     * fingerprint of her certificate on the connection with Mallory, and she renegotiates with Bob naming that very
+     * fingerprint in her SDP. Neither Bob nor Carol believes her: the proof names a certificate that Mallory's DTLS
+     * connection does not use. Without the check, Bob would file Mallory under Carol's id and forget Carol.
+     */
+    @EachBrowser
+    void aForgedMovedCannotMakeAPageRefileOrForgetSomeoneElse(BrowserKind browser) {
+        String room = newRoom();
+        User bob = join(browser, "Bob", room);
+        User carol = join(browser, "Carol", room);
+        User mallory = join(browser, "Mallory", room);
+        chat(bob, carol, "hello Carol");
+        chat(mallory, bob, "hello Bob"); // Mallory's first connection and channel: to Bob
+        chat(mallory, carol, "hello Carol"); // her second: to Carol
+
+        mallory.page().evaluate("carolId => window.__probe.channels[0].send(JSON.stringify({ type: 'moved', id: carolId }))",
+                carol.id());
+        chat(mallory, bob, "now I am Carol"); // over the same channel: Bob has read the claim when this arrives
+        assertThat(bob.person(carol).locator(".name")).hasText("Carol");
+        assertThat(bob.person(mallory).locator(".name")).hasText("Mallory");
+        String carolsCertificate = (String) mallory.page().evaluate("""
+                async (bobId) => {
+                  const [toBob, toCarol] = window.__probe.peerConnections;
+                  const carols = toCarol.remoteDescription.sdp.match(/a=fingerprint:[^\\r\\n]*/)[0];
+                  const offer = await toBob.createOffer();
+                  await toBob.setLocalDescription(offer);
+                  const sdp = offer.sdp.replace(/a=fingerprint:[^\\r\\n]*/g, carols);
+                  window.__probe.socket.send(JSON.stringify({ type: 'signal', to: bobId, data: { description: { type: 'offer', sdp } } }));
+                  return carols;
+                }""", bob.id());
+        bob.page().waitForFunction("certificate => window.__probe.peerConnections.some("
+                + "(pc) => pc.remoteDescription?.sdp.includes(certificate))", carolsCertificate);
+        mallory.page().evaluate("bobId => window.__probe.channels[1].send(JSON.stringify({ type: 'moved', id: bobId }))",
+                bob.id());
+        waitFor(bob, "window.__probe.fingerprints >= 1"); // Carol's proof, for her connection with Mallory
+        waitFor(carol, "window.__probe.fingerprints >= 1"); // Bob's, for his connection with Mallory
+        bob.page().waitForTimeout(1_000); // time to check them (a hash or two)
+
+        for (User victim : List.of(bob, carol)) {
+            assertThat(victim.page().locator("#people li")).hasCount(2);
+            assertThat(victim.person(mallory).locator(".name")).hasText("Mallory");
+        }
+        assertThat(bob.person(carol).locator(".name")).hasText("Carol");
+        assertThat(carol.person(bob).locator(".name")).hasText("Bob");
+        assertThat(bob.conversationWith(carol)).hasCount(1);
+        chat(bob, carol, "are you still you?");
+        chat(carol, bob, "yes");
+    }
+
+    /** 60 users who join and leave without a word (raw protocol clients) leave no entry in the list. */
+    @EachBrowser
+    void peopleWhoComeAndGoWithoutAWordLeaveNoEntries(BrowserKind browser) {
+        String room = newRoom();
+        User alice = join(browser, "Alice", room);
+        for (int i = 0; i < 60; i++) {
+            SignalingClient.join(app.webSocket("/signal?room=" + encode(room) + "&name=Flapper")).close();
+        }
+        try (Welcomed last = SignalingClient.join(app.webSocket("/signal?room=" + encode(room) + "&name=Last"))) {
+            // The page handles the server's messages in order: once Last is listed, every flapper came and went.
+            assertThat(alice.page().locator("#people li[data-peer-id='" + last.id() + "']")).hasCount(1);
+            assertThat(alice.page().locator("#people li")).hasCount(1);
+        }
+        assertThat(alice.page().locator("#people li")).hasCount(0);
+        assertThat(alice.page().locator("#alone")).isVisible();
+    }
+
+    /** Two "Bob"s and a Cyrillic "Воb" each show the start of their own id, with an accessible label. */
+    @EachBrowser
+    void sameAndLookAlikeNamesAreToldApartByTheirIdTags(BrowserKind browser) {
+        String room = newRoom();
+        User alice = join(browser, "Alice", room);
+        List<Welcomed> bobs = new ArrayList<>();
+        try {
+            for (String name : List.of("Bob", "Bob", "Воb")) {
+                bobs.add(SignalingClient.join(app.webSocket("/signal?room=" + encode(room) + "&name=" + encode(name))));
+            }
+            Set<String> tags = new HashSet<>();
+            for (Welcomed bob : bobs) {
+                Locator item = alice.page().locator("#people li[data-peer-id='" + bob.id() + "']");
+                assertThat(item.locator(".tag")).hasText("id " + tag(bob.id()));
+                assertThat(item.locator(".tag")).hasAttribute("title", "id " + bob.id());
+                tags.add(item.locator(".tag").textContent());
+            }
+            assertEquals(3, tags.size(), "each Bob has a tag of his own: " + tags);
+            Welcomed secondBob = bobs.get(1);
+            Locator button = alice.page().getByRole(AriaRole.BUTTON,
+                    new Page.GetByRoleOptions().setName("Bob id " + tag(secondBob.id())));
+            assertThat(button).hasCount(1);
+            button.click();
+            assertThat(alice.page().locator("#conversation-title")).hasText("Chat with Bob id " + tag(secondBob.id()));
+        } finally {
+            bobs.forEach(Welcomed::close);
+        }
+    }
+
+    /** fingerprints.js hashes with its own SHA-256 where crypto.subtle is missing (pages opened over the LAN). */
+    @EachBrowser
+    void theFallbackSha256AgreesWithTheBrowsers(BrowserKind browser) {
+        Page page = browsers.newPage(browser);
+        page.navigate(app.url("/?room=" + encode(newRoom())));
+        assertEquals(0, ((Number) page.evaluate("""
+                async () => {
+                  const { sha256 } = await import('/fingerprints.js');
+                  let mismatches = 0;
+                  for (const length of [0, 1, 55, 56, 63, 64, 65, 119, 120, 300, 1000, 4096]) {
+                    const bytes = crypto.getRandomValues(new Uint8Array(length));
+                    const expected = new Uint8Array(await crypto.subtle.digest('SHA-256', bytes));
+                    if (sha256(bytes).join() !== expected.join()) mismatches += 1;
+                  }
+                  return mismatches;
+                }""")).intValue());
     }
 
     @Test
@@ -326,6 +461,11 @@ class Step3PageTest {
         chat(firefox, chromium, "hello from Firefox");
         chat(chromium, firefox, "same connection both ways");
         assertOneConnectionEach(chromium, firefox);
+    }
+
+    /** The start of an id, as the page shows it next to a name. */
+    private static String tag(String id) {
+        return id.substring(0, 4);
     }
 
     /** The user in the same page, with the id the page shows now. */

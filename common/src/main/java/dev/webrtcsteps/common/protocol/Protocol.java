@@ -15,6 +15,7 @@ import dev.webrtcsteps.common.protocol.SignalData.IceCandidate;
 import dev.webrtcsteps.common.protocol.SignalData.SessionDescription;
 import java.util.Iterator;
 import java.util.Set;
+import java.util.regex.Pattern;
 
 /**
  * The signaling protocol on the wire: JSON text frames with a {@code type}. {@link #decode} checks a client's
@@ -42,6 +43,8 @@ public final class Protocol {
             .enable(DeserializationFeature.FAIL_ON_TRAILING_TOKENS);
     private static final ObjectWriter SERVER_MESSAGES = JSON.writerFor(ServerMessage.class);
     private static final Set<String> DESCRIPTION_TYPES = Set.of("offer", "answer", "rollback");
+    /** A certificate fingerprint as SDP writes it: a hash algorithm, a space, 1 to 64 hex byte pairs. */
+    private static final Pattern FINGERPRINT = Pattern.compile("[a-z0-9-]{1,16} [0-9A-Fa-f]{2}(:[0-9A-Fa-f]{2}){0,63}");
 
     private Protocol() {
     }
@@ -110,7 +113,7 @@ public final class Protocol {
     private static SignalData signalData(JsonNode data) throws ProtocolException {
         if (data == null || !data.isObject() || data.size() != 1) {
             throw new ProtocolException(BAD_MESSAGE,
-                    "A signal's \"data\" must be an object with either \"description\" or \"candidate\".");
+                    "A signal's \"data\" must be an object with one of \"description\", \"candidate\" or \"fingerprint\".");
         }
         if (data.has("description")) {
             return new SignalData.Description(description(data.get("description")));
@@ -119,8 +122,20 @@ public final class Protocol {
             JsonNode candidate = data.get("candidate");
             return new SignalData.Candidate(candidate.isNull() ? null : candidate(candidate));
         }
+        if (data.has("fingerprint")) {
+            return new SignalData.Fingerprint(fingerprint(data.get("fingerprint")));
+        }
         throw new ProtocolException(BAD_MESSAGE,
-                "A signal's \"data\" must be an object with either \"description\" or \"candidate\".");
+                "A signal's \"data\" must be an object with one of \"description\", \"candidate\" or \"fingerprint\".");
+    }
+
+    private static String fingerprint(JsonNode fingerprint) throws ProtocolException {
+        if (!fingerprint.isTextual() || !FINGERPRINT.matcher(fingerprint.textValue()).matches()) {
+            throw new ProtocolException(BAD_MESSAGE, "\"fingerprint\" must be a string such as \"sha-256 AB:CD:...\": "
+                    + "a hash name (at most 16 lowercase letters, digits or dashes), one space, and 1 to 64 hex byte pairs "
+                    + "separated by colons.");
+        }
+        return fingerprint.textValue();
     }
 
     private static SessionDescription description(JsonNode description) throws ProtocolException {

@@ -16,6 +16,13 @@ public sealed interface SignalData {
     record Candidate(IceCandidate candidate) implements SignalData {
     }
 
+    /**
+     * {@code {"fingerprint":"sha-256 AB:CD:..."}}: the sender's own DTLS certificate fingerprint of one peer
+     * connection. Step 3's page sends it to prove a new id after a server restart (docs/reliability.md).
+     */
+    record Fingerprint(String fingerprint) implements SignalData {
+    }
+
     /** An RTCSessionDescriptionInit; {@code sdp} may be left out only for a rollback. */
     @JsonInclude(JsonInclude.Include.NON_NULL)
     record SessionDescription(String type, String sdp) {

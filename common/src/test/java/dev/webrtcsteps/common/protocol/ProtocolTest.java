@@ -19,9 +19,11 @@ import dev.webrtcsteps.common.protocol.ServerMessage.Signal;
 import dev.webrtcsteps.common.protocol.ServerMessage.Welcome;
 import dev.webrtcsteps.common.protocol.SignalData.Candidate;
 import dev.webrtcsteps.common.protocol.SignalData.Description;
+import dev.webrtcsteps.common.protocol.SignalData.Fingerprint;
 import dev.webrtcsteps.common.protocol.SignalData.IceCandidate;
 import dev.webrtcsteps.common.protocol.SignalData.SessionDescription;
 import java.util.ArrayList;
+import java.util.Collections;
 import java.util.EnumSet;
 import java.util.HashSet;
 import java.util.List;
@@ -47,6 +49,7 @@ class ProtocolTest {
     private static final ObjectMapper READER = new ObjectMapper();
 
     private static final String SDP = "v=0\r\no=- 4611731400430051336 2 IN IP4 127.0.0.1\r\ns=-\r\n";
+    private static final String SHA_256 = "sha-256 05:CC:76:2B:72:49:A1:68:69:B5:02:DA:85:2E:FC:C3:2A:84:1C:1A:A7:E1:0B:C3:E2:74:5D:6E:BE:72:A6:E3";
     private static final String CANDIDATE_TEXT =
             "candidate:842163049 1 udp 1677729535 192.0.2.7 46154 typ srflx raddr 0.0.0.0 rport 0 generation 0";
 
@@ -287,6 +290,25 @@ class ProtocolTest {
             assertEquals(new SignalRequest("b", new Candidate(null)), Protocol.decode(signalTo("{'candidate':null}")));
         }
 
+        @ParameterizedTest
+        @ValueSource(strings = {
+            SHA_256,
+            "sha-1 0a:1b:2c:3d:4e:5f:60:71:82:93:a4:b5:c6:d7:e8:f9:00:11:22:33",
+            "sha-512 00",
+            "abcdefghijklmn-1 FF",
+        })
+        void fingerprint(String fingerprint) throws ProtocolException {
+            assertEquals(new SignalRequest("b", new Fingerprint(fingerprint)),
+                    Protocol.decode(signalTo("{'fingerprint':'" + fingerprint + "'}")));
+        }
+
+        @Test
+        void fingerprintOf64BytePairs() throws ProtocolException {
+            String fingerprint = "sha-512 " + String.join(":", Collections.nCopies(64, "AB"));
+            assertEquals(new SignalRequest("b", new Fingerprint(fingerprint)),
+                    Protocol.decode(signalTo("{'fingerprint':'" + fingerprint + "'}")));
+        }
+
         @Test
         void forgedFromAndOtherExtraTopLevelFieldsLeaveNoTrace() throws ProtocolException {
             ClientMessage decoded = Protocol.decode(json("{'type':'signal','from':'mallory','to':'b',"
@@ -370,6 +392,7 @@ class ProtocolTest {
             "{'candidate':{'candidate':'c','sdpMid':'0','sdpMLineIndex':0,'usernameFragment':'u'}}",
             "{'candidate':{'candidate':'c','sdpMid':null,'sdpMLineIndex':null,'usernameFragment':null}}",
             "{'candidate':null}",
+            "{'fingerprint':'" + SHA_256 + "'}",
         })
         void decodedDataIsRelayedUnchanged(String data) throws ProtocolException {
             SignalRequest request = (SignalRequest) Protocol.decode(signalTo(data));
@@ -463,6 +486,31 @@ class ProtocolTest {
                     argumentSet("an unknown key in data", signalTo("{'sdp':'v=0'}"), BAD_MESSAGE),
                     argumentSet("candidates instead of candidate", signalTo("{'candidates':null}"), BAD_MESSAGE),
                     argumentSet("an extra key next to candidate", signalTo("{'candidate':null,'from':'mallory'}"), BAD_MESSAGE),
+
+                    // The fingerprint.
+                    argumentSet("null fingerprint", signalTo("{'fingerprint':null}"), BAD_MESSAGE),
+                    argumentSet("number fingerprint", signalTo("{'fingerprint':5}"), BAD_MESSAGE),
+                    argumentSet("object fingerprint", signalTo("{'fingerprint':{'algorithm':'sha-256','value':'AB'}}"), BAD_MESSAGE),
+                    argumentSet("array fingerprint", signalTo("{'fingerprint':['" + SHA_256 + "']}"), BAD_MESSAGE),
+                    argumentSet("empty fingerprint", signalTo("{'fingerprint':''}"), BAD_MESSAGE),
+                    argumentSet("fingerprint without a hash name", signalTo("{'fingerprint':' AB:CD'}"), BAD_MESSAGE),
+                    argumentSet("fingerprint without bytes", signalTo("{'fingerprint':'sha-256 '}"), BAD_MESSAGE),
+                    argumentSet("fingerprint without the space", signalTo("{'fingerprint':'sha-256AB:CD'}"), BAD_MESSAGE),
+                    argumentSet("fingerprint with two spaces", signalTo("{'fingerprint':'sha-256  AB:CD'}"), BAD_MESSAGE),
+                    argumentSet("fingerprint with a tab", signalTo("{'fingerprint':'sha-256\\tAB:CD'}"), BAD_MESSAGE),
+                    argumentSet("fingerprint hash name in capitals", signalTo("{'fingerprint':'SHA-256 AB:CD'}"), BAD_MESSAGE),
+                    argumentSet("fingerprint hash name of 17 characters", signalTo("{'fingerprint':'abcdefghijklmnopq AB'}"), BAD_MESSAGE),
+                    argumentSet("fingerprint hash name with a dot", signalTo("{'fingerprint':'sha.256 AB'}"), BAD_MESSAGE),
+                    argumentSet("fingerprint of 65 byte pairs", signalTo("{'fingerprint':'sha-512 " + "AB:".repeat(64) + "AB'}"), BAD_MESSAGE),
+                    argumentSet("fingerprint with a single hex digit", signalTo("{'fingerprint':'sha-256 AB:C'}"), BAD_MESSAGE),
+                    argumentSet("fingerprint with three hex digits", signalTo("{'fingerprint':'sha-256 ABC:DE'}"), BAD_MESSAGE),
+                    argumentSet("fingerprint with a non-hex digit", signalTo("{'fingerprint':'sha-256 AB:CG'}"), BAD_MESSAGE),
+                    argumentSet("fingerprint with a trailing colon", signalTo("{'fingerprint':'sha-256 AB:CD:'}"), BAD_MESSAGE),
+                    argumentSet("fingerprint with a trailing space", signalTo("{'fingerprint':'sha-256 AB:CD '}"), BAD_MESSAGE),
+                    argumentSet("fingerprint with a trailing line break", signalTo("{'fingerprint':'sha-256 AB:CD\\n'}"), BAD_MESSAGE),
+                    argumentSet("fingerprint with dashes between bytes", signalTo("{'fingerprint':'sha-256 AB-CD'}"), BAD_MESSAGE),
+                    argumentSet("fingerprint with full-width digits", signalTo("{'fingerprint':'sha-256 \uFF11\uFF12'}"), BAD_MESSAGE),
+                    argumentSet("fingerprint next to a candidate", signalTo("{'fingerprint':'" + SHA_256 + "','candidate':null}"), BAD_MESSAGE),
 
                     // The description.
                     argumentSet("null description", signalTo("{'description':null}"), BAD_MESSAGE),
@@ -581,6 +629,19 @@ class ProtocolTest {
             String message = decodeFailure(validSignalOfLength(length)).getMessage();
             assertTrue(message.contains(String.valueOf(Protocol.MAX_MESSAGE_CHARS)), message);
             assertTrue(message.contains(String.valueOf(length)), message);
+        }
+
+        @Test
+        void aBadFingerprintSaysWhatAFingerprintLooksLike() {
+            String message = decodeFailure(signalTo("{'fingerprint':'sha-256 XY'}")).getMessage();
+            assertTrue(message.contains("\"fingerprint\"") && message.contains("sha-256"), message);
+        }
+
+        @Test
+        void unknownDataNamesAllThreeKinds() {
+            String message = decodeFailure(signalTo("{'sdp':'v=0'}")).getMessage();
+            assertTrue(message.contains("\"description\"") && message.contains("\"candidate\"")
+                    && message.contains("\"fingerprint\""), message);
         }
 
         @Test
