@@ -1,7 +1,7 @@
 // Added to each test page before its own scripts: lets a test observe and steer what the page does.
 (() => {
   const probe = {
-    connections: 0, offers: 0, sockets: 0, holding: false, held: [], dropReceipts: false, fingerprints: 0,
+    connections: 0, offers: 0, sockets: 0, tokensInUrls: 0, holding: false, held: [], dropReceipts: false, fingerprints: 0,
     peerConnections: [], channels: [], // in the order the page made them, for a test to act as a hostile peer
   };
   const peerConnections = probe.peerConnections;
@@ -43,6 +43,7 @@
     constructor(...args) {
       super(...args);
       probe.sockets += 1;
+      if (new URL(args[0], location.href).searchParams.get('resume')) probe.tokensInUrls += 1;
       probe.socket = this; // the signaling connection, to send raw frames as a hostile page would
       // Count the proofs of a new id (signals with a fingerprint) that reach the page.
       super.addEventListener('message', ({ data }) => {

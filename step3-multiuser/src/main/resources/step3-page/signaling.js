@@ -12,9 +12,9 @@ const MAX_WAITING_SIGNALS = 200;
  * maps a message type ("welcome", "signal", ...) to a function that receives the message. `onReconnecting`
  * gets the CloseEvent and the delay before the next try.
  *
- * After a drop the page comes back with the welcome's resume token: within the server's grace period it gets
- * the same id again (its peers see nothing), after a server restart a new one. Either way the page gets a new
- * welcome with who is there now.
+ * After a drop the page comes back with the welcome's resume token (each works once; every welcome brings a
+ * new one): within the server's grace period it gets the same id again (its peers see nothing), after a server
+ * restart a new one. Either way the page gets a new welcome with who is there now.
  */
 export function connectSignaling(path, handlers, onReconnecting) {
   let socket;
@@ -28,8 +28,11 @@ export function connectSignaling(path, handlers, onReconnecting) {
   function open() {
     const url = new URL(path, location.href);
     url.protocol = url.protocol === 'https:' ? 'wss:' : 'ws:';
-    if (resumeToken) url.searchParams.set('resume', resumeToken);
+    // The token goes in the first message, not in the URL: proxies keep URLs in their logs.
+    if (resumeToken) url.searchParams.set('resume', '');
+    const token = resumeToken;
     socket = new WebSocket(url);
+    if (token) socket.addEventListener('open', ({ target }) => target.send(JSON.stringify({ type: 'resume', token })));
     socket.addEventListener('message', ({ data }) => receive(JSON.parse(data)));
     socket.addEventListener('close', (event) => {
       if (closed) return;

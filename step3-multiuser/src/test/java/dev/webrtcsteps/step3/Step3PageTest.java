@@ -236,6 +236,11 @@ class Step3PageTest {
         waitFor(alice, "window.__probe.sockets === 2");
         assertThat(alice.page().locator("#status")).hasAttribute("data-state", "online");
         assertThat(alice.page().locator("#my-id")).hasText(alice.id());
+        hub.connectionOf(alice.id()).session().disconnect(); // again: the token is new after each use
+        waitFor(alice, "window.__probe.sockets === 3");
+        assertThat(alice.page().locator("#status")).hasAttribute("data-state", "online");
+        assertThat(alice.page().locator("#my-id")).hasText(alice.id());
+        assertEquals(0, alice.probe("tokensInUrls"), "the token travels in the first message, never in the URL");
         assertThat(bob.person(alice)).hasAttribute("data-online", "true");
         assertThat(bob.page().locator(".log .note")).hasCount(0);
         assertEquals(1, bob.probe("sockets"));
