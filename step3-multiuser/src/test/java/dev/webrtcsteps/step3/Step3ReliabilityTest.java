@@ -121,6 +121,38 @@ class Step3ReliabilityTest {
     }
 
     @Test
+    void signalsForAUserWhoseConnectionDroppedWaitOnlyUpToTheirBudgetThenTheSenderHearsItIsBusy() {
+        Step3Server server = new Step3Server(UNLIMITED);
+        try (server; Welcomed a = server.join("r"); Welcomed b = server.join("r")) {
+            a.client().next("peer-joined");
+            String token = b.welcome().get("resume").asText();
+            server.hub.connectionOf(b.id()).session().disconnect();
+            eventually("b's connection is suspended", () -> server.stats().get("resumable").asInt() == 1);
+
+            String big = signalTo(b.id(), bigOffer());
+            for (int sent = 0; sent < 100 && !a.client().hasReceived("error"); sent++) {
+                a.client().send(big);
+            }
+            assertEquals("peer-busy", a.client().drainUntil("error").get("code").asText());
+            a.client().send("{"); // its answer comes after the server has handled all the rest
+            while (!a.client().next("error").get("code").asText().equals("bad-json")) {
+                // more peer-busy
+            }
+
+            try (SignalingClient back = SignalingClient.resume(server.signal("r"), token)) {
+                back.next("welcome");
+                a.client().send(signalTo(b.id(), OFFER)); // after the rest, on the new connection
+                int delivered = 0;
+                while (back.next("signal").at("/data/description/sdp").asText().length() > 100) {
+                    delivered++;
+                }
+                assertTrue(delivered >= 1 && delivered * 2L * bigOffer().length() <= Outbox.MAX_SIGNAL_BYTES,
+                        delivered + " large signals waited");
+            }
+        }
+    }
+
+    @Test
     void aResumeReplacesAConnectionThatHasNotNoticedItIsDead() {
         Step3Server server = new Step3Server(UNLIMITED);
         try (server; Welcomed a = server.join("r"); Welcomed b = server.join("r")) {
