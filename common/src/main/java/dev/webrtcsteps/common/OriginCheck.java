@@ -60,7 +60,7 @@ public record OriginCheck(Set<String> allowed, LongAdder refusals) {
     }
 
     /** A header is the client's text: no control characters into the log, and not too much of it. */
-    private static String printable(String text) {
+    static String printable(String text) {
         String clean = text.replaceAll("\\p{Cntrl}", "?");
         return clean.length() > 100 ? clean.substring(0, 100) + "..." : clean;
     }
