@@ -24,11 +24,14 @@ import java.util.function.Supplier;
 
 /**
  * The server bootstrap every step shares: static files, the shared browser assets, {@code GET /health}, and a
- * start that fails with one clear line instead of a stack trace.
+ * start that fails with one clear line instead of a stack trace. And what holds against hostile HTTP clients in
+ * every step: the {@link HostCheck} and the security headers ({@link HttpGuard}), no HTTP sessions
+ * ({@link NoSessions}), and a deadline for request headers ({@link HeaderDeadline}).
  *
  * <p>URL layout: the step's own page folder at {@code /}, the shared assets of {@code common} at {@code /common/},
- * and webrtc-adapter (from its WebJar) at {@code /vendor/webrtc-adapter/}. Each step's page folder has a name of
- * its own ({@code step1-page}, ...), so that steps on one class path never serve each other's pages.
+ * and webrtc-adapter's bundle (from its WebJar) at {@code /vendor/webrtc-adapter/out/adapter.js}. Each step's page
+ * folder has a name of its own ({@code step1-page}, ...), so that steps on one class path never serve each
+ * other's pages.
  */
 public final class StepServer {
 
