@@ -8,7 +8,6 @@ import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.atomic.LongAdder;
 import java.util.stream.Collectors;
-import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
@@ -18,13 +17,13 @@ import org.slf4j.LoggerFactory;
  * A step runs it before the upgrade: {@code config.routes.wsBeforeUpgrade("/signal", origins::check)}.
  *
  * @param allowed other origins whose pages may connect ({@code ALLOWED_ORIGINS}, comma separated, {@code *} for any)
+ * @param refusals how many upgrades were refused
+ * @param refusalsLog where refusals are logged, a few a minute
  */
-public record OriginCheck(Set<String> allowed, LongAdder refusals) {
-
-    private static final Logger LOG = LoggerFactory.getLogger(OriginCheck.class);
+public record OriginCheck(Set<String> allowed, LongAdder refusals, LogThrottle refusalsLog) {
 
     public static OriginCheck allowing(String... origins) {
-        return new OriginCheck(Set.of(origins), new LongAdder());
+        return new OriginCheck(Set.of(origins), new LongAdder(), newRefusalsLog());
     }
 
     public static OriginCheck fromEnvironment(Map<String, String> environment) {
@@ -32,7 +31,12 @@ public record OriginCheck(Set<String> allowed, LongAdder refusals) {
                 .map(String::trim)
                 .filter(origin -> !origin.isEmpty())
                 .map(origin -> origin.endsWith("/") ? origin.substring(0, origin.length() - 1) : origin)
-                .collect(Collectors.toUnmodifiableSet()), new LongAdder());
+                .collect(Collectors.toUnmodifiableSet()), new LongAdder(), newRefusalsLog());
+    }
+
+    /** Refusals can come by the thousand: a few lines a minute say enough. */
+    private static LogThrottle newRefusalsLog() {
+        return new LogThrottle(LoggerFactory.getLogger(OriginCheck.class), 20);
     }
 
     /** Lets the upgrade go on, or refuses it with 403 and a log line. */
@@ -43,7 +47,7 @@ public record OriginCheck(Set<String> allowed, LongAdder refusals) {
         }
         refusals.increment();
         String shown = printable(origin);
-        LOG.warn("Refused a WebSocket from {}: origin {} is not allowed (ALLOWED_ORIGINS can allow it)", ctx.ip(), shown);
+        refusalsLog.warn("Refused a WebSocket from {}: origin {} is not allowed (ALLOWED_ORIGINS can allow it)", ctx.ip(), shown);
         throw new ForbiddenResponse("Pages from " + shown + " may not connect to this server.");
     }
 
@@ -60,7 +64,7 @@ public record OriginCheck(Set<String> allowed, LongAdder refusals) {
     }
 
     /** A header is the client's text: no control characters into the log, and not too much of it. */
-    private static String printable(String text) {
+    static String printable(String text) {
         String clean = text.replaceAll("\\p{Cntrl}", "?");
         return clean.length() > 100 ? clean.substring(0, 100) + "..." : clean;
     }

@@ -1,6 +1,7 @@
 package dev.webrtcsteps.common;
 
 import dev.webrtcsteps.common.protocol.Protocol;
+import jakarta.servlet.DispatcherType;
 import io.javalin.Javalin;
 import io.javalin.config.JavalinConfig;
 import io.javalin.http.HttpStatus;
@@ -14,6 +15,7 @@ import java.net.URL;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.EnumSet;
 import java.util.Map;
 import java.util.Properties;
 import java.util.concurrent.atomic.AtomicBoolean;
@@ -22,11 +24,14 @@ import java.util.function.Supplier;
 
 /**
  * The server bootstrap every step shares: static files, the shared browser assets, {@code GET /health}, and a
- * start that fails with one clear line instead of a stack trace.
+ * start that fails with one clear line instead of a stack trace. And what holds against hostile HTTP clients in
+ * every step: the {@link HostCheck} and the security headers ({@link HttpGuard}), no HTTP sessions
+ * ({@link NoSessions}), and a deadline for request headers ({@link HeaderDeadline}).
  *
  * <p>URL layout: the step's own page folder at {@code /}, the shared assets of {@code common} at {@code /common/},
- * and webrtc-adapter (from its WebJar) at {@code /vendor/webrtc-adapter/}. Each step's page folder has a name of
- * its own ({@code step1-page}, ...), so that steps on one class path never serve each other's pages.
+ * and webrtc-adapter's bundle (from its WebJar) at {@code /vendor/webrtc-adapter/out/adapter.js}. Each step's page
+ * folder has a name of its own ({@code step1-page}, ...), so that steps on one class path never serve each
+ * other's pages.
  */
 public final class StepServer {
 
@@ -43,22 +48,46 @@ public final class StepServer {
      */
     public static final long MAX_FRAME_BYTES = 4L * Protocol.MAX_MESSAGE_CHARS;
 
+    /**
+     * A whole request header (the request line and every header line) must arrive within this long, counted from
+     * the connection's opening for its first request: a client that trickles its header is disconnected
+     * ({@link HeaderDeadline}). A browser sends its header at once; 10 s leaves room for a slow network.
+     */
+    public static final Duration REQUEST_HEADER_DEADLINE = Duration.ofSeconds(10);
+
     private StepServer() {
     }
 
     /**
      * A Javalin app serving the step's page (the classpath folder {@code pageFolder}) and the shared static files;
-     * {@code step} adds the step's own routes and settings.
+     * {@code step} adds the step's own routes and settings. The host names it answers to besides IP addresses and
+     * localhost are those in {@code ALLOWED_HOSTS}.
      */
     public static Javalin create(String pageFolder, Consumer<JavalinConfig> step) {
+        return create(pageFolder, HostCheck.fromEnvironment(System.getenv()), step);
+    }
+
+    /** As {@link #create(String, Consumer)}, answering to the host names {@code hosts} allows. */
+    public static Javalin create(String pageFolder, HostCheck hosts, Consumer<JavalinConfig> step) {
+        return create(pageFolder, hosts, REQUEST_HEADER_DEADLINE, step);
+    }
+
+    static Javalin create(String pageFolder, HostCheck hosts, Duration headerDeadline, Consumer<JavalinConfig> step) {
+        byte[] adapter = resource(webjarDirectory("webrtc-adapter") + "/out/adapter.js");
         return Javalin.create(config -> {
             config.startup.showJavalinBanner = false;
             serve(config, "/", pageFolder);
             serve(config, "/common", "common-assets");
-            config.staticFiles.add(files -> {
-                files.hostedPath = "/vendor/webrtc-adapter";
-                files.directory = webjarDirectory("webrtc-adapter");
-                files.location = Location.CLASSPATH;
+            // Only the bundle pages load, not the rest of the package (its package.json, sources, ...).
+            config.routes.get("/vendor/webrtc-adapter/out/adapter.js",
+                    ctx -> ctx.contentType("text/javascript; charset=utf-8").result(adapter));
+            config.jetty.modifyServer(server -> {
+                server.insertHandler(new HttpGuard(hosts)); // host check and security headers, before anything else
+                server.addBean(new HeaderDeadline(server, headerDeadline));
+            });
+            config.jetty.modifyServletContextHandler(context -> {
+                context.setSessionHandler(NoSessions.refusingHandler());
+                context.addFilter(new NoSessions(), "/*", EnumSet.allOf(DispatcherType.class));
             });
             config.jetty.modifyWebSocketServletFactory(webSockets -> {
                 webSockets.setMaxTextMessageSize(MAX_FRAME_BYTES);
@@ -146,6 +175,17 @@ public final class StepServer {
             }
         }
         return null;
+    }
+
+    private static byte[] resource(String path) {
+        try (InputStream in = StepServer.class.getResourceAsStream(path)) {
+            if (in == null) {
+                throw new IllegalStateException(path + " is not on the classpath.");
+            }
+            return in.readAllBytes();
+        } catch (IOException unreadable) {
+            throw new UncheckedIOException(unreadable);
+        }
     }
 
     /** The versioned folder inside a WebJar, so pages can name {@code /vendor/<name>/...} without a version. */

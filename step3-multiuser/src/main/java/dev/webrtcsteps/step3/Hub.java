@@ -40,11 +40,11 @@ final class Hub implements AutoCloseable {
     private static final int SERVER_ERROR = 1011;
     /** How long a connection opened with {@code ?resume} may take to send its resume message. */
     static final Duration RESUME_MESSAGE_WAIT = Duration.ofSeconds(10);
-    /** Refusals can come by the thousand from one client: a few lines a minute say enough. */
-    private static final LogThrottle REFUSALS_LOG = new LogThrottle(LOG, 20);
 
     private final Settings settings;
     private final Stats stats;
+    /** Refusals can come by the thousand from one client: a few lines a minute say enough. */
+    private final LogThrottle refusalsLog = new LogThrottle(LOG, 20);
     private final ConcurrentMap<String, Room> roomsByName = new ConcurrentHashMap<>();
     /** Every admitted user, connected or within its grace period, by resume token. */
     private final ConcurrentMap<String, User> usersByResumeToken = new ConcurrentHashMap<>();
@@ -156,7 +156,7 @@ final class Hub implements AutoCloseable {
 
     /** Says why, and closes. */
     void refuse(Connection connection, ServerMessage.Error why, int closeCode) {
-        REFUSALS_LOG.info("Refused a connection: {}", why.code().wireName());
+        refusalsLog.info("Refused a connection: {}", why.code().wireName());
         connection.sendAndClose(why, closeCode, why.code().wireName());
     }
 

@@ -43,6 +43,11 @@ public final class AppServer implements BeforeAllCallback, AfterAllCallback, Bef
         app = factory.get().start("127.0.0.1", port);
     }
 
+    /** The running app, e.g. to look at its Jetty server. */
+    public Javalin javalin() {
+        return app;
+    }
+
     public int port() {
         return port;
     }

@@ -24,8 +24,30 @@ import org.junit.jupiter.api.extension.ExtensionContext;
  * <p>Playwright and each browser are started once per test JVM (Firefox takes seconds to start). After a
  * failed test, a screenshot and the console of every page it opened are kept under
  * {@code target/browser-failures/}, plus a Playwright trace for Chromium.
+ *
+ * <p>Every page watches for Content Security Policy violations (the servers send a strict policy): a test in
+ * which any page saw one fails after it, saying what was blocked. A test that provokes one on purpose takes it
+ * with {@link #takeCspViolations(Page)}.
  */
 public final class Browsers implements BeforeEachCallback, AfterEachCallback {
+
+    /**
+     * Runs in every document before its own scripts: records each {@code securitypolicyviolation}, in
+     * sessionStorage too, so that what a page saw before it reloaded or navigated is still there.
+     */
+    private static final String CSP_WATCH = """
+            (() => {
+              const key = 'webrtc-steps-csp-violations';
+              let seen = [];
+              try { seen = JSON.parse(sessionStorage.getItem(key) || '[]'); } catch (unavailable) { /* no storage */ }
+              window.__cspViolations = seen;
+              document.addEventListener('securitypolicyviolation', (event) => {
+                seen.push(event.violatedDirective + ' blocked ' + (event.blockedURI || '(inline)') + ' in '
+                    + event.sourceFile + ':' + event.lineNumber);
+                try { sessionStorage.setItem(key, JSON.stringify(seen)); } catch (unavailable) { /* no storage */ }
+              });
+            })();
+            """;
 
     private final List<OpenPage> pages = new ArrayList<>();
 
@@ -37,6 +59,7 @@ public final class Browsers implements BeforeEachCallback, AfterEachCallback {
         if (traced) {
             context.tracing().start(new Tracing.StartOptions().setScreenshots(true).setSnapshots(true));
         }
+        context.addInitScript(CSP_WATCH);
         Page page = context.newPage();
         OpenPage open = new OpenPage(kind, context, page, traced, Collections.synchronizedList(new ArrayList<>()));
         page.onConsoleMessage(message -> open.console().add(message.type() + ": " + message.text()));
@@ -51,6 +74,25 @@ public final class Browsers implements BeforeEachCallback, AfterEachCallback {
                 .map(open -> List.copyOf(open.console())).orElse(List.of());
     }
 
+    /**
+     * The Content Security Policy violations the page saw so far, and forgets them.
+     *
+     * @throws AssertionError if the page is not watched (then no violation could be seen)
+     */
+    public List<String> takeCspViolations(Page page) {
+        Object seen = page.evaluate("""
+                () => {
+                  if (!Array.isArray(window.__cspViolations)) return null;
+                  const seen = window.__cspViolations.splice(0);
+                  try { sessionStorage.removeItem('webrtc-steps-csp-violations'); } catch (unavailable) { /* none */ }
+                  return seen;
+                }""");
+        if (!(seen instanceof List<?> list)) {
+            throw new AssertionError("The page " + page.url() + " does not watch for CSP violations: the init script did not run");
+        }
+        return list.stream().map(String::valueOf).toList();
+    }
+
     @Override
     public void beforeEach(ExtensionContext context) {
         pages.clear();
@@ -59,6 +101,17 @@ public final class Browsers implements BeforeEachCallback, AfterEachCallback {
     @Override
     public void afterEach(ExtensionContext context) {
         boolean failed = context.getExecutionException().isPresent();
+        List<String> violations = new ArrayList<>();
+        AssertionError unwatched = null;
+        for (OpenPage open : failed ? List.<OpenPage>of() : pages) {
+            if (!open.page().isClosed() && !open.page().url().equals("about:blank")) {
+                try {
+                    takeCspViolations(open.page()).forEach(seen -> violations.add(open.kind() + " " + open.page().url() + ": " + seen));
+                } catch (AssertionError notWatched) {
+                    unwatched = notWatched;
+                }
+            }
+        }
         Path folder = Path.of("target", "browser-failures", context.getRequiredTestClass().getSimpleName(),
                 context.getDisplayName().replaceAll("[^A-Za-z0-9._-]+", "_") + "-" + context.getUniqueId().hashCode());
         for (int i = 0; i < pages.size(); i++) {
@@ -69,6 +122,12 @@ public final class Browsers implements BeforeEachCallback, AfterEachCallback {
             open.context().close();
         }
         pages.clear();
+        if (unwatched != null) {
+            throw unwatched;
+        }
+        if (!violations.isEmpty()) {
+            throw new AssertionError("The Content Security Policy blocked something: " + violations);
+        }
     }
 
     private static void keepEvidence(OpenPage open, Path folder, String name) {
