@@ -175,9 +175,7 @@ class Step3ReliabilityTest {
 
             assertEquals(b.id(), a.client().next("peer-left").get("id").asText());
             try (SignalingClient late = SignalingClient.resume(server.signal("r"), b.welcome().get("resume").asText())) {
-                String lateId = late.next("welcome").get("id").asText();
-                assertNotEquals(b.id(), lateId);
-                assertEquals(lateId, a.client().next("peer-joined").at("/peer/id").asText());
+                assertJoinsAsNewcomer(late, a, b.id());
             }
         }
     }
@@ -193,9 +191,7 @@ class Step3ReliabilityTest {
                 b.client().awaitClosed();
 
                 try (SignalingClient replay = SignalingClient.resume(server.signal("r"), first)) {
-                    JsonNode welcome = replay.next("welcome");
-                    assertNotEquals(b.id(), welcome.get("id").asText(), "a used token is just a newcomer");
-                    assertEquals(welcome.get("id").asText(), a.client().next("peer-joined").at("/peer/id").asText());
+                    assertJoinsAsNewcomer(replay, a, b.id()); // a used token is worth nothing
                 }
                 try (SignalingClient again = SignalingClient.resume(server.signal("r"), second)) {
                     assertEquals(b.id(), again.next("welcome").get("id").asText(), "the new token works");
@@ -223,9 +219,7 @@ class Step3ReliabilityTest {
         try (server; Welcomed a = server.join("r")) {
             try (SignalingClient urlOnly = SignalingClient.connect(server.signal("r", "resume=" + a.welcome().get("resume").asText()))) {
                 urlOnly.send("{\"type\":\"resume\",\"token\":\"not-a-token\"}");
-                String id = urlOnly.next("welcome").get("id").asText();
-                assertNotEquals(a.id(), id, "the URL's value is ignored");
-                assertEquals(id, a.client().next("peer-joined").at("/peer/id").asText());
+                assertJoinsAsNewcomer(urlOnly, a, a.id()); // the URL's value is ignored
             }
         }
     }
@@ -234,9 +228,7 @@ class Step3ReliabilityTest {
     void aForgedTokenIsJustANewcomer() {
         Step3Server server = new Step3Server(UNLIMITED);
         try (server; Welcomed a = server.join("r"); SignalingClient b = SignalingClient.resume(server.signal("r"), a.id())) {
-            String bId = b.next("welcome").get("id").asText();
-            assertNotEquals(a.id(), bId);
-            assertEquals(bId, a.client().next("peer-joined").at("/peer/id").asText());
+            assertJoinsAsNewcomer(b, a, a.id());
         }
     }
 
@@ -517,6 +509,13 @@ class Step3ReliabilityTest {
 
     private static java.util.concurrent.CompletableFuture<WebSocket> connectFrom(URI uri, String origin) {
         return HTTP.newWebSocketBuilder().header("Origin", origin).buildAsync(uri, new WebSocket.Listener() { });
+    }
+
+    /** The client was admitted as a newcomer: an id other than {@code notThisId}, which {@code member} sees join. */
+    private static void assertJoinsAsNewcomer(SignalingClient client, Welcomed member, String notThisId) {
+        String id = client.next("welcome").get("id").asText();
+        assertNotEquals(notThisId, id);
+        assertEquals(id, member.client().next("peer-joined").at("/peer/id").asText());
     }
 
     /** An offer as large as a description may be. */
