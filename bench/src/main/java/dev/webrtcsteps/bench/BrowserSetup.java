@@ -62,7 +62,7 @@ public final class BrowserSetup {
         try (ServerUnderTest step1 = ServerUnderTest.step("step1", "dev.webrtcsteps.step1.Step1App", Bench.freePort(),
                         logs.resolve("step1-browser.log"), Map.of());
                 ServerUnderTest step3 = ServerUnderTest.step("step3", "dev.webrtcsteps.step3.Step3App", Bench.freePort(),
-                        logs.resolve("step3-browser.log"), Map.of());
+                        logs.resolve("step3-browser.log"), ServerUnderTest.ONE_ADDRESS_FOR_ALL);
                 Playwright playwright = Playwright.create(new Playwright.CreateOptions()
                         .setEnv(Map.of("PLAYWRIGHT_SKIP_BROWSER_DOWNLOAD", "1")))) {
             for (BrowserKind kind : browsers) {

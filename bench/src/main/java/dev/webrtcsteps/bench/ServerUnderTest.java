@@ -50,12 +50,15 @@ final class ServerUnderTest implements AutoCloseable {
         this.process = builder.start();
     }
 
-    /** Step 3's own server, with its defaults but for the rate limit, which would cap the relay scenario. */
+    /** Every simulated user connects from this machine's one address: step 3's limits per address are lifted. */
+    static final Map<String, String> ONE_ADDRESS_FOR_ALL =
+            Map.of("MAX_CONNECTIONS_PER_ADDRESS", "1000000", "JOINS_PER_SECOND_PER_ADDRESS", "100000");
+
+    /** Step 3's own server, with its defaults but for the rate limits, which would cap the scenarios. */
     static ServerUnderTest step3(int port, Path log) throws IOException {
-        return step("step3", "dev.webrtcsteps.step3.Step3App", port, log,
-                Map.of("RATE_LIMIT_PER_SECOND", "100000", "RATE_LIMIT_BURST", "100000",
-                        // every simulated user connects from this machine's one address
-                        "MAX_CONNECTIONS_PER_ADDRESS", "1000000", "JOINS_PER_SECOND_PER_ADDRESS", "100000"));
+        Map<String, String> settings = new HashMap<>(ONE_ADDRESS_FOR_ALL);
+        settings.putAll(Map.of("RATE_LIMIT_PER_SECOND", "100000", "RATE_LIMIT_BURST", "100000"));
+        return step("step3", "dev.webrtcsteps.step3.Step3App", port, log, settings);
     }
 
     /** A step's app ({@code mainClass}) from this process's class path, which holds every step's jar. */
