@@ -19,13 +19,17 @@ import org.slf4j.LoggerFactory;
  * Closes connections whose request header takes longer than a deadline to arrive ("slowloris": a client that
  * sends a header line every few seconds and never finishes, to hold a connection and a little memory for as
  * long as it likes; Jetty's idle timeout only notices silence). Jetty has no deadline for the whole header, so
- * this looks at every open HTTP connection a few times per deadline: one whose parser is in the middle of a
- * request header for the same request for a whole deadline is closed, without an answer. The clock of a
- * connection's first request starts when the connection opens, that of a later one when the sweep first sees
- * it begun, so a connection is closed between one deadline and one deadline plus a tenth after its request began.
+ * this looks at every open HTTP connection a few times per deadline, and closes, without an answer:
+ * <ul>
+ * <li>one that has not sent a whole request header within a deadline of opening (blank lines, which Jetty skips
+ * before a request, do not count as a start);
+ * <li>one in the middle of a later request's header, or sending blank lines between requests, for a whole
+ * deadline since the sweep first saw it.
+ * </ul>
+ * So a request is cut off between one deadline and one deadline plus a tenth after it began.
  *
- * <p>Not affected: connections idle between requests (the parser waits at its start; Jetty's idle timeout
- * handles them), requests whose header is complete, and upgraded WebSockets (no longer HTTP connections).
+ * <p>Not affected: kept-alive connections quiet between requests (Jetty's idle timeout handles them), requests
+ * whose header is complete (a slow body is not a header), and upgraded WebSockets (no longer HTTP connections).
  */
 final class HeaderDeadline extends AbstractLifeCycle {
 
@@ -34,11 +38,21 @@ final class HeaderDeadline extends AbstractLifeCycle {
     private final Server server;
     private final long deadlineNanos;
     private final long periodNanos;
-    /** Connections in the middle of a request header when last swept; only the sweep touches it, one at a time. */
-    private Map<HttpConnection, Begun> inHeader = new HashMap<>();
+    /** What the last sweep saw of each HTTP connection; only the sweep touches it, one at a time. */
+    private Map<HttpConnection, Seen> seen = new HashMap<>();
     private volatile Scheduler.Task next;
+    private final LogThrottle closedLog = new LogThrottle(LOG, 20);
 
-    private record Begun(long request, long nanos) {
+    /**
+     * @param request how many requests the connection had completed
+     * @param bytesIn how many bytes it had read
+     * @param atStart whether its parser waited for a request
+     * @param since when its current request header began, or -1 if it is not in one
+     */
+    private record Seen(long request, long bytesIn, boolean atStart, long since) {
+        boolean timed() {
+            return since != -1;
+        }
     }
 
     HeaderDeadline(Server server, Duration deadline) {
@@ -66,32 +80,27 @@ final class HeaderDeadline extends AbstractLifeCycle {
 
     private void sweep() {
         try {
-            long now = System.nanoTime();
-            long nowMillis = System.currentTimeMillis();
-            Map<HttpConnection, Begun> still = new HashMap<>();
+            long nanos = System.nanoTime();
+            Map<HttpConnection, Seen> still = new HashMap<>();
             int closed = 0;
             for (Connector connector : server.getConnectors()) {
                 for (EndPoint endPoint : connector.getConnectedEndPoints()) {
-                    if (!(endPoint.getConnection() instanceof HttpConnection http) || !inHeader(http.getParser())) {
+                    if (!(endPoint.getConnection() instanceof HttpConnection http)) {
                         continue;
                     }
-                    long request = http.getMessagesIn(); // counts requests whose header was complete
-                    Begun begun = inHeader.get(http);
-                    if (begun == null || begun.request() != request) {
-                        long opened = now - TimeUnit.MILLISECONDS.toNanos(nowMillis - endPoint.getCreatedTimeStamp());
-                        begun = new Begun(request, request == 0 ? Math.min(opened, now) : now);
-                    }
-                    if (now - begun.nanos() >= deadlineNanos) {
+                    Seen now = look(http, seen.get(http), nanos, nanos - TimeUnit.MILLISECONDS.toNanos(
+                            System.currentTimeMillis() - endPoint.getCreatedTimeStamp()));
+                    if (now.timed() && nanos - now.since() >= deadlineNanos) {
                         endPoint.close(new TimeoutException("request header not complete within the deadline"));
                         closed++;
                     } else {
-                        still.put(http, begun);
+                        still.put(http, now);
                     }
                 }
             }
-            inHeader = still;
+            seen = still;
             if (closed > 0) {
-                LOG.info("Closed {} connection(s) whose request header was not complete within {} ms", closed,
+                closedLog.info("Closed {} connection(s) whose request header was not complete within {} ms", closed,
                         TimeUnit.NANOSECONDS.toMillis(deadlineNanos));
             }
         } catch (RuntimeException unexpected) {
@@ -103,8 +112,20 @@ final class HeaderDeadline extends AbstractLifeCycle {
         }
     }
 
-    /** Some of a request has arrived, but not all of its header. */
-    private static boolean inHeader(HttpParser parser) {
-        return parser.inHeaderState() && !parser.isStart();
+    /** What a sweep sees of a connection, given what the one before saw ({@code before}, or null). */
+    private static Seen look(HttpConnection http, Seen before, long nanos, long openedNanos) {
+        long request = http.getMessagesIn(); // requests whose header was complete
+        long bytesIn = http.getBytesIn();
+        boolean sameRequest = before != null && before.request() == request;
+        if (sameRequest && before.timed()) {
+            return before;
+        }
+        HttpParser parser = http.getParser();
+        if (request == 0) { // the first request: from the opening
+            return new Seen(request, bytesIn, parser.isStart(), Math.min(openedNanos, nanos));
+        }
+        boolean inHeader = parser.inHeaderState() && !parser.isStart();
+        boolean blankLines = parser.isStart() && sameRequest && before.atStart() && bytesIn > before.bytesIn();
+        return new Seen(request, bytesIn, parser.isStart(), inHeader || blankLines ? nanos : -1);
     }
 }

@@ -1,5 +1,7 @@
 package dev.webrtcsteps.common;
 
+import java.net.URLDecoder;
+import java.nio.charset.StandardCharsets;
 import org.eclipse.jetty.http.HttpHeader;
 import org.eclipse.jetty.http.HttpStatus;
 import org.eclipse.jetty.io.Content;
@@ -40,15 +42,32 @@ final class HttpGuard extends Handler.Wrapper {
         response.getHeaders().put("Referrer-Policy", "no-referrer");
         response.getHeaders().put("X-Frame-Options", "DENY"); // frame-ancestors, for browsers that predate it
         String host = request.getHttpURI().getHost();
-        if (hosts.allows(host)) {
-            return super.handle(request, response, callback);
+        if (!hosts.allows(host)) {
+            String shown = OriginCheck.printable(host);
+            refusalsLog.warn("Refused a request from {} for host {} (ALLOWED_HOSTS can allow it)", Request.getRemoteAddr(request), shown);
+            return answer(response, callback, HttpStatus.FORBIDDEN_403, "This server does not answer to the name " + shown
+                    + ". To allow it, start the server with ALLOWED_HOSTS=" + shown + ".");
         }
-        String shown = OriginCheck.printable(host);
-        refusalsLog.warn("Refused a request from {} for host {} (ALLOWED_HOSTS can allow it)", Request.getRemoteAddr(request), shown);
-        response.setStatus(HttpStatus.FORBIDDEN_403);
+        if (!decodable(request.getHttpURI().getQuery())) {
+            // Left to Javalin, a WebSocket upgrade would fail on it with 500, as if the server were at fault.
+            return answer(response, callback, HttpStatus.BAD_REQUEST_400, "The query string is not valid URL encoding.");
+        }
+        return super.handle(request, response, callback);
+    }
+
+    private static boolean decodable(String query) {
+        try {
+            URLDecoder.decode(query == null ? "" : query, StandardCharsets.UTF_8);
+            return true;
+        } catch (IllegalArgumentException badPercentSequence) {
+            return false;
+        }
+    }
+
+    private static boolean answer(Response response, Callback callback, int status, String sentence) {
+        response.setStatus(status);
         response.getHeaders().put(HttpHeader.CONTENT_TYPE, "text/plain; charset=utf-8");
-        Content.Sink.write(response, true, "This server does not answer to the name " + shown
-                + ". To allow it, start the server with ALLOWED_HOSTS=" + shown + ".\n", callback);
+        Content.Sink.write(response, true, sentence + "\n", callback);
         return true;
     }
 }

@@ -73,6 +73,24 @@ class HeaderDeadlineTest {
         }
     }
 
+    /** Jetty skips blank lines before a request; each one would otherwise restart the idle timeout for ever. */
+    @Test
+    void blankLinesInsteadOfAFirstRequestAreCutOffAtTheDeadline() throws Exception {
+        try (Socket socket = connect()) {
+            assertTricklingIsCutOff(socket, "\r\n", "\r\n");
+        }
+    }
+
+    @Test
+    void blankLinesBetweenRequestsAreCutOffAtTheDeadline() throws Exception {
+        try (Socket socket = connect()) {
+            socket.getOutputStream().write(bytes("GET /health HTTP/1.1\r\nHost: 127.0.0.1\r\n\r\n"));
+            assertTrue(readResponseHead(socket.getInputStream()).startsWith("HTTP/1.1 200"));
+            drainBody(socket.getInputStream(), "{\"status\":\"ready\"}".length());
+            assertTricklingIsCutOff(socket, "\r\n", "\r\n");
+        }
+    }
+
     @Test
     void aKeptAliveConnectionMayWaitLongerThanTheDeadlineBetweenRequests() throws Exception {
         try (Socket socket = connect()) {
@@ -114,13 +132,18 @@ class HeaderDeadlineTest {
 
     /** Sends {@code start}, then a header line every TRICKLE_MILLIS; the server must close within the deadline and a margin. */
     private void assertTricklingIsCutOff(Socket socket, String start) throws Exception {
+        assertTricklingIsCutOff(socket, start, null);
+    }
+
+    /** Sends {@code start}, then {@code piece} every TRICKLE_MILLIS (null: a header line, or more of the request line). */
+    private void assertTricklingIsCutOff(Socket socket, String start, String piece) throws Exception {
         OutputStream out = socket.getOutputStream();
         long began = System.nanoTime();
         out.write(bytes(start));
         AtomicInteger lines = new AtomicInteger();
         pacer.scheduleAtFixedRate(() -> {
             try {
-                out.write(bytes(start.endsWith("\n") ? "X-Slow-" + lines.incrementAndGet() + ": 1\r\n" : "E"));
+                out.write(bytes(piece != null ? piece : start.endsWith("\n") ? "X-Slow-" + lines.incrementAndGet() + ": 1\r\n" : "E"));
             } catch (IOException closed) {
                 throw new IllegalStateException(closed); // ends the trickle
             }

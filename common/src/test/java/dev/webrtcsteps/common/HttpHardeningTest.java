@@ -110,6 +110,17 @@ class HttpHardeningTest {
         }
     }
 
+    /** Left to Javalin, an upgrade with a query it cannot decode failed with 500, as if the server were at fault. */
+    @Test
+    void aQueryThatIsNotValidUrlEncodingIsABadRequest() throws Exception {
+        String host = "127.0.0.1:" + app.port();
+        Reply upgrade = RawHttp.upgrade(app.port(), "/signal?room=%zz", host, null);
+        assertEquals(400, upgrade.status());
+        assertTrue(upgrade.body().contains("not valid URL encoding"), upgrade.body());
+        assertEquals(400, RawHttp.get(app.port(), "/?name=50%", host).status());
+        assertEquals(101, RawHttp.upgrade(app.port(), "/signal?room=caf%C3%A9&name=A%20B", host, null).status());
+    }
+
     @Test
     void ipAddressesAndLocalhostNamesAreAllowed() throws Exception {
         for (String host : List.of("127.0.0.1", "localhost", "LOCALHOST", "chat.localhost", "[::1]", "192.168.1.20", "10.0.0.1")) {

@@ -21,10 +21,19 @@ final class Outgoing {
 
     private final Map<Session, AtomicLong> unsentBytes = new ConcurrentHashMap<>();
 
+    /** A connection opened: from now until {@link #forget}, what waits for it is counted. */
+    void open(WsContext connection) {
+        unsentBytes.put(connection.session, new AtomicLong());
+    }
+
+    /** Sends, unless the connection has closed already. */
     void send(WsContext connection, ServerMessage message) {
+        AtomicLong unsent = unsentBytes.get(connection.session);
+        if (unsent == null) {
+            return; // closed
+        }
         String text = Protocol.encode(message);
         long bytes = 2L * text.length();
-        AtomicLong unsent = unsentBytes.computeIfAbsent(connection.session, session -> new AtomicLong());
         if (unsent.addAndGet(bytes) > MAX_UNSENT_BYTES) {
             connection.session.disconnect(); // it reads nothing: a close frame would wait behind the rest
             return;

@@ -38,6 +38,7 @@ public final class Step2App {
             config.routes.wsBeforeUpgrade("/signal", origins::check);
             config.routes.ws("/signal", ws -> {
                 ws.onConnect(ctx -> {
+                    outgoing.open(ctx);
                     heartbeat.watch(ctx.session, ctx.session::disconnect); // a browser that vanished without closing
                     if (!pair.join(ctx)) {
                         refuse(ctx, outgoing, new ServerMessage.Error(ErrorCode.ROOM_FULL, "Two people are already chatting "
@@ -65,10 +66,10 @@ public final class Step2App {
                         "Binary frames are not part of the protocol; send JSON text frames.")));
                 ws.onClose(ctx -> {
                     heartbeat.forget(ctx.session);
-                    outgoing.forget(ctx);
                     if (!stopping.get()) { // a server that stops is not its users leaving: no peer-left
                         pair.leave(ctx);
                     }
+                    outgoing.forget(ctx);
                 });
             });
         });

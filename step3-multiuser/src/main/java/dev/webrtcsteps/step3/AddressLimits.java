@@ -1,11 +1,7 @@
 package dev.webrtcsteps.step3;
 
-import dev.webrtcsteps.common.protocol.ErrorCode;
-import dev.webrtcsteps.common.protocol.ServerMessage;
 import java.net.Inet6Address;
 import java.net.InetAddress;
-import java.net.InetSocketAddress;
-import java.net.SocketAddress;
 import java.net.UnknownHostException;
 import java.util.Arrays;
 import java.util.List;
@@ -13,6 +9,7 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ConcurrentMap;
 import java.util.concurrent.TimeUnit;
 import java.util.function.LongSupplier;
+import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import org.eclipse.jetty.util.InetAddressSet;
 
@@ -34,6 +31,7 @@ final class AddressLimits {
 
     private static final Pattern IPV4 = Pattern.compile("\\d{1,3}(\\.\\d{1,3}){3}");
     private static final Pattern IPV6 = Pattern.compile("[0-9A-Fa-f:.]*:[0-9A-Fa-f:.]*");
+    private static final Pattern WITH_PORT = Pattern.compile("(\\d{1,3}(?:\\.\\d{1,3}){3}|\\[[0-9A-Fa-f:.]+\\]):\\d{1,5}");
     /** A burst may hold this many seconds' worth of joins. */
     private static final int BURST_SECONDS = 5;
 
@@ -67,11 +65,11 @@ final class AddressLimits {
     }
 
     /**
-     * The address a connection counts under: its TCP peer, or the client a trusted proxy names, as an IPv4
-     * address or an IPv6 /64 network.
+     * The address a connection counts under: its TCP peer ({@code peer}, an IP address as text), or the client a
+     * trusted proxy names, as an IPv4 address or an IPv6 /64 network.
      */
-    String addressOf(SocketAddress peer, List<String> forwardedFor) {
-        InetAddress client = peer instanceof InetSocketAddress socket ? socket.getAddress() : null;
+    String addressOf(String peer, List<String> forwardedFor) {
+        InetAddress client = literal(peer);
         if (client != null && forwardedFor != null && trustedProxies.test(client)) {
             List<String> hops = forwardedFor.stream().flatMap(header -> Arrays.stream(header.split(",")))
                     .map(String::trim).toList();
@@ -89,32 +87,54 @@ final class AddressLimits {
         return client == null ? "unknown" : key(client);
     }
 
-    /** Counts a new connection from this address, or says why it is refused: then it is not counted. */
-    ServerMessage.Error admit(String address) {
+    /**
+     * Asked before a WebSocket upgrade: null if a new connection from this address may open (it takes one join
+     * from the address's budget), or why not.
+     */
+    String refusal(String address) {
         if (addresses.size() >= sweepAt) {
             forgetIdle();
             sweepAt = Math.max(1024, 2 * addresses.size());
         }
-        Address known = addresses.computeIfAbsent(address, any -> new Address());
+        Address known = known(address);
         synchronized (known) {
             if (known.forgotten) {
-                return admit(address); // a sweep took it out a moment ago
+                return refusal(address); // a sweep took it out a moment ago
             }
             if (known.open >= maxConnections) {
-                return new ServerMessage.Error(ErrorCode.TOO_MANY_CONNECTIONS, "Your address has " + maxConnections
-                        + " connections open here already, the most one address may have. Close some, or try later.");
+                return "Your address has " + maxConnections + " connections open here already, the most one address "
+                        + "may have. Close some, or try later.";
             }
             if (known.joins.admit() != RateLimit.Verdict.ALLOWED) {
-                return new ServerMessage.Error(ErrorCode.RATE_LIMITED, "Too many new connections from your address: "
-                        + "at most " + joinsPerSecond + " a second. Try again in a moment.");
+                return "Too many new connections from your address: at most " + joinsPerSecond + " a second. "
+                        + "Try again in a moment.";
             }
-            known.open++;
             known.lastJoin = clock.getAsLong();
         }
         return null;
     }
 
-    /** A connection that {@link #admit} counted has closed. */
+    /**
+     * Counts a connection that has opened, until {@link #release}. False if that makes more than the address may
+     * have (several were upgraded at once): the caller closes it.
+     */
+    boolean opened(String address) {
+        Address known = known(address);
+        synchronized (known) {
+            if (known.forgotten) {
+                return opened(address);
+            }
+            known.open++;
+            known.lastJoin = clock.getAsLong();
+            return known.open <= maxConnections;
+        }
+    }
+
+    private Address known(String address) {
+        return addresses.computeIfAbsent(address, any -> new Address());
+    }
+
+    /** A connection that {@link #opened} counted has closed. */
     void release(String address) {
         Address known = addresses.get(address);
         if (known != null) {
@@ -142,9 +162,19 @@ final class AddressLimits {
         });
     }
 
-    /** An IP address written as one (never a name: no DNS lookup for what a client wrote), or null. */
-    private static InetAddress literal(String text) {
-        if (!IPV4.matcher(text).matches() && !IPV6.matcher(text).matches()) {
+    /**
+     * An IP address written as one, perhaps with a port ({@code 192.0.2.1:4711}, {@code [2001:db8::1]:443}), or
+     * null. Never a name, nor anything else a resolver would be asked about: no DNS lookup for what a client wrote.
+     */
+    static InetAddress literal(String written) {
+        Matcher withPort = WITH_PORT.matcher(written);
+        String text = withPort.matches() ? withPort.group(1) : written;
+        if (text.startsWith("[") && text.endsWith("]")) {
+            text = text.substring(1, text.length() - 1);
+        }
+        boolean ipv4 = IPV4.matcher(text).matches()
+                && Arrays.stream(text.split("\\.")).allMatch(octet -> Integer.parseInt(octet) <= 255);
+        if (!ipv4 && !IPV6.matcher(text).matches()) {
             return null;
         }
         try {

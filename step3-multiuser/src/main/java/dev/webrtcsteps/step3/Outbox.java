@@ -18,41 +18,49 @@ final class Outbox {
     /** What signals from others may fill of it: 256 KiB, dozens of offers (a real one is 0.5 to 10 KiB). */
     static final long MAX_SIGNAL_BYTES = 256 * 1024;
 
-    private final ArrayDeque<String> texts = new ArrayDeque<>();
+    private final ArrayDeque<Waiting> waiting = new ArrayDeque<>();
     private long bytes;
+    private long signalBytes;
+
+    private record Waiting(String text, boolean signal) {
+    }
 
     /** Adds a message of the server's own (a welcome, presence, an error); false if it does not fit. */
     boolean add(String text) {
-        return addWithin(text, MAX_BYTES);
+        return add(text, false);
     }
 
-    /** Adds a signal from another user; false if signals fill their share already. */
+    /** Adds a signal from another user; false if signals fill their share already, or everything does. */
     boolean addSignal(String text) {
-        return addWithin(text, MAX_SIGNAL_BYTES);
+        return add(text, true);
     }
 
-    private boolean addWithin(String text, long limit) {
+    private boolean add(String text, boolean signal) {
         long size = bytesOf(text);
-        if (bytes + size > limit) {
+        if (bytes + size > MAX_BYTES || signal && signalBytes + size > MAX_SIGNAL_BYTES) {
             return false;
         }
-        texts.add(text);
+        waiting.add(new Waiting(text, signal));
         bytes += size;
+        signalBytes += signal ? size : 0;
         return true;
     }
 
     /** The oldest message, taken out; null if none waits. */
     String poll() {
-        String text = texts.poll();
-        if (text != null) {
-            bytes -= bytesOf(text);
+        Waiting next = waiting.poll();
+        if (next == null) {
+            return null;
         }
-        return text;
+        bytes -= bytesOf(next.text());
+        signalBytes -= next.signal() ? bytesOf(next.text()) : 0;
+        return next.text();
     }
 
     void clear() {
-        texts.clear();
+        waiting.clear();
         bytes = 0;
+        signalBytes = 0;
     }
 
     long bytes() {

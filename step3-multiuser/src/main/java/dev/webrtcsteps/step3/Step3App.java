@@ -1,6 +1,7 @@
 package dev.webrtcsteps.step3;
 
 import dev.webrtcsteps.common.Heartbeat;
+import dev.webrtcsteps.common.LogThrottle;
 import dev.webrtcsteps.common.OriginCheck;
 import dev.webrtcsteps.common.StepServer;
 import dev.webrtcsteps.common.protocol.ClientMessage.SignalRequest;
@@ -11,7 +12,9 @@ import dev.webrtcsteps.common.protocol.ProtocolException;
 import dev.webrtcsteps.common.protocol.ServerMessage;
 import io.javalin.Javalin;
 import io.javalin.http.HttpStatus;
+import io.javalin.http.TooManyRequestsResponse;
 import java.nio.charset.StandardCharsets;
+import java.util.Collections;
 import java.security.MessageDigest;
 import java.util.LinkedHashMap;
 import java.util.Map;
@@ -29,6 +32,8 @@ import org.slf4j.LoggerFactory;
 public final class Step3App {
 
     private static final Logger LOG = LoggerFactory.getLogger(Step3App.class);
+    /** The request attribute that carries the client's address (see {@link AddressLimits}) from upgrade to connect. */
+    private static final String CLIENT_ADDRESS = "client-address";
 
     private Step3App() {
     }
@@ -42,26 +47,36 @@ public final class Step3App {
         Settings settings = hub.settings();
         Stats stats = hub.stats();
         AddressLimits addresses = settings.perAddress().newLimits();
+        LogThrottle addressRefusals = new LogThrottle(LOG, 20);
         Map<Session, Connection> connections = new ConcurrentHashMap<>();
         return StepServer.create("step3-page", config -> {
             config.events.serverStopped(() -> {
                 heartbeat.close();
                 hub.close();
             });
-            config.routes.wsBeforeUpgrade("/signal", origins::check);
+            config.routes.wsBeforeUpgrade("/signal", ctx -> {
+                origins.check(ctx);
+                String address = addresses.addressOf(ctx.req().getRemoteAddr(),
+                        Collections.list(ctx.req().getHeaders("X-Forwarded-For")));
+                String refusal = addresses.refusal(address);
+                ctx.attribute(CLIENT_ADDRESS, address); // for onConnect
+                if (refusal != null) {
+                    addressRefusals.info("Refused a WebSocket from {}: {}", address, refusal);
+                    ctx.header("Connection", "close"); // and no WebSocket: the socket is closed with the answer
+                    throw new TooManyRequestsResponse(refusal);
+                }
+            });
             config.routes.ws("/signal", ws -> {
                 ws.onConnect(ctx -> guard(stats, () -> {
                     Connection connection = new Connection(ctx.session, stats, settings.newRateLimit());
                     connections.put(ctx.session, connection);
                     heartbeat.watch(ctx.session, () -> connection.disconnect("no answer to ping"));
-                    String address = addresses.addressOf(ctx.session.getRemoteSocketAddress(),
-                            ctx.session.getUpgradeRequest().getHeaders("X-Forwarded-For"));
-                    ServerMessage.Error tooMany = addresses.admit(address);
-                    if (tooMany != null) {
-                        hub.refuse(connection, tooMany, CloseCodes.POLICY_VIOLATION);
+                    String address = ctx.attribute(CLIENT_ADDRESS);
+                    connection.countUnder(address);
+                    if (!addresses.opened(address)) { // others from that address were upgraded at the same moment
+                        connection.disconnect("one connection too many from its address");
                         return;
                     }
-                    connection.countUnder(address);
                     JoinRequest.Unchecked join = new JoinRequest.Unchecked(ctx.queryParam("room"), ctx.queryParam("name"));
                     if (ctx.queryParamMap().containsKey("resume")) {
                         hub.awaitResume(connection, join); // the token comes in the first frame
@@ -91,6 +106,7 @@ public final class Step3App {
                     heartbeat.forget(ctx.session);
                     Connection connection = connections.remove(ctx.session);
                     if (connection != null) {
+                        connection.takeAwaitedResume(); // gone before its resume message: nothing to refuse
                         connection.closed();
                         hub.closed(connection, ctx.status());
                         if (connection.countedAddress() != null) {

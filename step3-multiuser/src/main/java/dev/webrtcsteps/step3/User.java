@@ -100,7 +100,7 @@ final class User {
         connection = fresh;
         fresh.send(welcome);
         for (String signal = waiting.poll(); signal != null; signal = waiting.poll()) {
-            fresh.offerSignalText(signal);
+            fresh.offerSignalText(signal); // fits: it fitted the same budget here
         }
     }
 

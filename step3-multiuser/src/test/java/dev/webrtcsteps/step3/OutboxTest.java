@@ -24,6 +24,20 @@ class OutboxTest {
     }
 
     @Test
+    void theServersOwnMessagesDoNotTakeTheSignalsShare() {
+        Outbox outbox = new Outbox();
+        for (int i = 0; i < 512; i++) {
+            assertTrue(outbox.add(KIB));
+        }
+        for (int i = 0; i < 256; i++) {
+            assertTrue(outbox.addSignal(KIB), "signal " + i);
+        }
+        assertFalse(outbox.addSignal(KIB));
+        outbox.poll(); // a message of the server's own: no room for a signal
+        assertFalse(outbox.addSignal(KIB));
+    }
+
+    @Test
     void everythingTogetherFillsTheWholeBudgetAndNoMore() {
         Outbox outbox = new Outbox();
         for (int i = 0; i < 1024; i++) {

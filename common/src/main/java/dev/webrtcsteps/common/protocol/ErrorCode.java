@@ -23,19 +23,13 @@ public enum ErrorCode {
     /**
      * The client sent more messages than its rate limit allows; this one was dropped. The connection stays
      * open, unless the client keeps at it: then the server closes with {@link CloseCodes#POLICY_VIOLATION}.
-     * Also sent to a new connection when its address opened too many a second (step 3), before that close.
      */
     RATE_LIMITED("rate-limited"),
     /**
      * The addressee is not reading fast enough: so much already waits for it that this signal was dropped (step 3).
      * The connection stays open; the sender may try again later.
      */
-    PEER_BUSY("peer-busy"),
-    /**
-     * The client's address has as many connections open as one address may (step 3); the server closes with
-     * {@link CloseCodes#POLICY_VIOLATION}.
-     */
-    TOO_MANY_CONNECTIONS("too-many-connections");
+    PEER_BUSY("peer-busy");
 
     private final String wireName;
 
