@@ -8,6 +8,7 @@ import java.util.List;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ConcurrentMap;
 import java.util.concurrent.TimeUnit;
+import java.util.function.Function;
 import java.util.function.LongSupplier;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
@@ -96,11 +97,7 @@ final class AddressLimits {
             forgetIdle();
             sweepAt = Math.max(1024, 2 * addresses.size());
         }
-        Address known = known(address);
-        synchronized (known) {
-            if (known.forgotten) {
-                return refusal(address); // a sweep took it out a moment ago
-            }
+        return withKnown(address, known -> {
             if (known.open >= maxConnections) {
                 return "Your address has " + maxConnections + " connections open here already, the most one address "
                         + "may have. Close some, or try later.";
@@ -110,8 +107,8 @@ final class AddressLimits {
                         + "Try again in a moment.";
             }
             known.lastJoin = clock.getAsLong();
-        }
-        return null;
+            return null;
+        });
     }
 
     /**
@@ -119,19 +116,23 @@ final class AddressLimits {
      * have (several were upgraded at once): the caller closes it.
      */
     boolean opened(String address) {
-        Address known = known(address);
-        synchronized (known) {
-            if (known.forgotten) {
-                return opened(address);
-            }
+        return withKnown(address, known -> {
             known.open++;
             known.lastJoin = clock.getAsLong();
             return known.open <= maxConnections;
-        }
+        });
     }
 
-    private Address known(String address) {
-        return addresses.computeIfAbsent(address, any -> new Address());
+    /** Runs {@code use} on what is known of this address, under its lock; never on one a sweep has just forgotten. */
+    private <T> T withKnown(String address, Function<Address, T> use) {
+        while (true) {
+            Address known = addresses.computeIfAbsent(address, any -> new Address());
+            synchronized (known) {
+                if (!known.forgotten) {
+                    return use.apply(known);
+                }
+            }
+        }
     }
 
     /** A connection that {@link #opened} counted has closed. */
@@ -172,13 +173,21 @@ final class AddressLimits {
         if (text.startsWith("[") && text.endsWith("]")) {
             text = text.substring(1, text.length() - 1);
         }
-        boolean ipv4 = IPV4.matcher(text).matches()
-                && Arrays.stream(text.split("\\.")).allMatch(octet -> Integer.parseInt(octet) <= 255);
-        if (!ipv4 && !IPV6.matcher(text).matches()) {
-            return null;
-        }
         try {
-            return InetAddress.getByName(text);
+            if (IPV4.matcher(text).matches()) {
+                byte[] octets = new byte[4];
+                String[] parts = text.split("\\.");
+                for (int i = 0; i < 4; i++) {
+                    int octet = Integer.parseInt(parts[i]);
+                    if (octet > 255) {
+                        return null;
+                    }
+                    octets[i] = (byte) octet;
+                }
+                return InetAddress.getByAddress(octets);
+            }
+            // With a colon in it, Java reads it as an IPv6 address, or refuses it, without asking a resolver.
+            return IPV6.matcher(text).matches() ? InetAddress.getByName(text) : null;
         } catch (UnknownHostException notAnAddress) {
             return null;
         }

@@ -49,9 +49,21 @@ class AddressLimitsTest {
 
     @Test
     void textThatOnlyLooksLikeAnAddressIsNone() {
-        for (String text : List.of("999.1.1.1", "1.2.3.4.5", "evil.example", "[::1", "", "::zz")) {
+        for (String text : List.of("999.1.1.1", "256.1.1.1", "1.2.3.4.5", "evil.example", "[::1", "", "::zz")) {
             assertNull(AddressLimits.literal(text), text);
         }
+        assertEquals("255.255.255.255", AddressLimits.literal("255.255.255.255").getHostAddress());
+        assertEquals("192.0.2.1", AddressLimits.literal("192.0.2.1:4711").getHostAddress());
+    }
+
+    @Test
+    void idleAddressesAreLeftAloneWhileFewAreKnown() {
+        AddressLimits roomy = new AddressLimits(1_000, 1_000, List.of(), now::get);
+        assertTrue(admit(roomy, "a"));
+        roomy.release("a");
+        now.addAndGet(TimeUnit.SECONDS.toNanos(6));
+        assertTrue(admit(roomy, "b"));
+        assertEquals(2, roomy.size(), "no sweep for two addresses");
     }
 
     @Test

@@ -45,6 +45,9 @@ class OutboxTest {
         }
         assertFalse(outbox.add("y"));
         assertFalse(outbox.addSignal("y"));
+        outbox.poll();
+        assertTrue(outbox.add(KIB), "what was taken out makes room");
+        assertEquals(Outbox.MAX_BYTES, outbox.bytes());
     }
 
     @Test
