@@ -89,7 +89,12 @@ final class Connection {
         if (message instanceof ServerMessage.Error error) {
             stats.countError(error.code());
         }
-        if (!enqueue(Protocol.encode(message), false)) {
+        sendText(Protocol.encode(message));
+    }
+
+    /** {@link #send} of a message encoded already: a message for a whole room is encoded once, not per member. */
+    void sendText(String text) {
+        if (!enqueue(text, false)) {
             markEnded("too slow: " + Outbox.MAX_BYTES / 1024 + " KiB unread");
             // A close frame would wait behind the unread messages forever: drop the connection. On another
             // thread, because whoever is sending holds a room's lock, and the close handling takes it too.

@@ -1,6 +1,7 @@
 package dev.webrtcsteps.step3;
 
 import dev.webrtcsteps.common.protocol.PeerInfo;
+import dev.webrtcsteps.common.protocol.Protocol;
 import dev.webrtcsteps.common.protocol.ServerMessage;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -42,8 +43,8 @@ final class Room {
     void add(User newcomer) {
         // Welcome first, so the newcomer knows its id before anyone can signal to it.
         newcomer.send(welcome(newcomer));
-        ServerMessage joined = new ServerMessage.PeerJoined(newcomer.info());
-        membersById.values().forEach(member -> member.send(joined));
+        String joined = Protocol.encode(new ServerMessage.PeerJoined(newcomer.info())); // once for everyone
+        membersById.values().forEach(member -> member.sendText(joined));
         membersById.put(newcomer.id(), newcomer);
     }
 
@@ -55,8 +56,8 @@ final class Room {
 
     void remove(User leaving) {
         if (membersById.remove(leaving.id()) != null) {
-            ServerMessage left = new ServerMessage.PeerLeft(leaving.id());
-            membersById.values().forEach(member -> member.send(left));
+            String left = Protocol.encode(new ServerMessage.PeerLeft(leaving.id()));
+            membersById.values().forEach(member -> member.sendText(left));
         }
     }
 

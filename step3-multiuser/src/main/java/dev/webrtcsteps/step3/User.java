@@ -67,6 +67,13 @@ final class User {
         }
     }
 
+    /** {@link #send} of a message encoded already (once for a whole room). */
+    void sendText(String text) {
+        if (connection != null) {
+            connection.sendText(text);
+        }
+    }
+
     /**
      * Hands over a signal from another user, now or, while the connection is down, when the user is back.
      * False if too much waits for this user already: the signal was dropped.
