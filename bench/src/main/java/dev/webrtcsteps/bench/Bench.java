@@ -14,7 +14,7 @@ import java.util.Locale;
 import java.util.concurrent.TimeUnit;
 
 /**
- * The benchmark (docs/performance.md): step 3's server and a socket.io baseline through the same scenarios,
+ * The benchmark (docs/performance.md): step 3's server, a socket.io baseline and a ws floor through the same scenarios,
  * then connection setup in real browsers; writes report.md, report.json and charts to the folder given as the
  * first argument. Every loop has a count and a deadline; all traffic goes to 127.0.0.1.
  *
@@ -29,6 +29,12 @@ public final class Bench {
     static final double THROUGHPUT_FACTOR_GOAL = 5;
     static final double P99_GOAL_MS = 5;
     static final double BROWSER_FACTOR_GOAL = 1.5;
+    /** Issue #16: step 3 relays at least as much as the least any Node.js relay can do. */
+    static final double FLOOR_FACTOR_GOAL = 1.0;
+    static final String STEP3 = "step3";
+    static final String SOCKET_IO = "socket.io";
+    /** A minimal relay on the ws package (bench/ws-floor): no checks, no limits, the least a relay can do. */
+    static final String WS_FLOOR = "ws floor";
 
     private Bench() {
     }
@@ -37,28 +43,31 @@ public final class Bench {
         Path out = Path.of(args.length > 0 ? args[0] : "target/bench");
         Files.createDirectories(out);
         Path baseline = Path.of("socketio-server").toAbsolutePath();
+        Path floor = Path.of("ws-floor").toAbsolutePath();
         int users = Integer.getInteger("bench.users", CAPACITY_GOAL);
         long started = System.nanoTime();
         String startedAt = Instant.now().toString();
 
         System.out.println("Installing the socket.io baseline (npm ci)");
         run(baseline, "npm", "ci", "--no-audit", "--no-fund");
+        System.out.println("Installing the ws floor (npm ci)");
+        run(floor, "npm", "ci", "--no-audit", "--no-fund");
         Results.Machine machine = machine(baseline);
 
         List<Results.ServerResults> servers = new ArrayList<>();
-        for (String name : List.of("step3", "socket.io")) {
+        for (String name : List.of(STEP3, SOCKET_IO, WS_FLOOR)) {
             System.out.println("Server under test: " + name);
             Results.Join join;
             Results.Relay relay;
             String command;
-            try (ServerUnderTest server = start(name, baseline, out, "join-relay")) {
+            try (ServerUnderTest server = start(name, out, "join-relay")) {
                 command = server.command;
                 join = new JoinScenario(2_000, 200, 50).run(server);
                 relay = new RelayScenario(100, 10, 8, 1_000).run(server);
             }
             // Capacity on a fresh process, so that its memory grows from an idle server's, not a busy one's.
             Results.Capacity capacity;
-            try (ServerUnderTest server = start(name, baseline, out, "capacity")) {
+            try (ServerUnderTest server = start(name, out, "capacity")) {
                 capacity = new CapacityScenario(users, 50, 2, 500).run(server);
             }
             servers.add(new Results.ServerResults(name, command, capacity, join, relay));
@@ -76,16 +85,21 @@ public final class Bench {
                 + ": " + goal.measured() + " (goal " + goal.target() + ")"));
     }
 
-    private static ServerUnderTest start(String name, Path baseline, Path out, String phase) throws IOException {
+    private static ServerUnderTest start(String name, Path out, String phase) throws IOException {
         int port = freePort();
-        Path log = out.resolve(name.replace(".", "") + "-" + phase + ".log");
-        return name.equals("step3") ? ServerUnderTest.step3(port, log) : ServerUnderTest.socketIo(port, baseline, log);
+        Path log = out.resolve(name.replaceAll("[. ]", "") + "-" + phase + ".log");
+        return switch (name) {
+            case STEP3 -> ServerUnderTest.step3(port, log);
+            case SOCKET_IO -> ServerUnderTest.socketIo(port, Path.of("socketio-server").toAbsolutePath(), log);
+            default -> ServerUnderTest.wsFloor(port, Path.of("ws-floor").toAbsolutePath(), log);
+        };
     }
 
     /** The issue's goals, each checked against this run's numbers. */
     static List<Results.Goal> goals(List<Results.ServerResults> servers, Results.BrowserResults browser) {
-        Results.ServerResults ours = servers.stream().filter(s -> s.server().equals("step3")).findFirst().orElseThrow();
-        Results.ServerResults baseline = servers.stream().filter(s -> s.server().equals("socket.io")).findFirst().orElse(null);
+        Results.ServerResults ours = servers.stream().filter(s -> s.server().equals(STEP3)).findFirst().orElseThrow();
+        Results.ServerResults baseline = servers.stream().filter(s -> s.server().equals(SOCKET_IO)).findFirst().orElse(null);
+        Results.ServerResults floor = servers.stream().filter(s -> s.server().equals(WS_FLOOR)).findFirst().orElse(null);
         List<Results.Goal> goals = new ArrayList<>();
 
         Results.Capacity capacity = ours.capacity();
@@ -104,6 +118,15 @@ public final class Bench {
                             baseline.relay().saturationPerSecond()),
                     factor >= THROUGHPUT_FACTOR_GOAL, factor >= THROUGHPUT_FACTOR_GOAL ? ""
                             : String.format(Locale.ROOT, "short by %.1fx", THROUGHPUT_FACTOR_GOAL - factor)));
+        }
+
+        if (floor != null) {
+            double factor = ours.relay().saturationPerSecond() / floor.relay().saturationPerSecond();
+            goals.add(new Results.Goal("Relay throughput against the floor", "at least 1.0x the ws floor's",
+                    String.format(Locale.ROOT, "%.2fx (%.0f vs %.0f signals/s)", factor, ours.relay().saturationPerSecond(),
+                            floor.relay().saturationPerSecond()),
+                    factor >= FLOOR_FACTOR_GOAL, factor >= FLOOR_FACTOR_GOAL ? ""
+                            : String.format(Locale.ROOT, "short by %.2fx", FLOOR_FACTOR_GOAL - factor)));
         }
 
         Results.LoadPoint half = ours.relay().atHalf();

@@ -21,7 +21,7 @@ public final class Results {
             long openFilesLimit) {
     }
 
-    /** One server under test ("step3" or "socket.io"), through the same scenarios. */
+    /** One server under test ("step3", "socket.io" or "ws floor"), through the same scenarios. */
     public record ServerResults(String server, String command, Capacity capacity, Join join, Relay relay) {
     }
 

@@ -78,6 +78,12 @@ final class ServerUnderTest implements AutoCloseable {
                 Map.of("PORT", String.valueOf(port)), directory, log, false), "/stats");
     }
 
+    /** The floor in bench/ws-floor: step 3's wire on the ws package, with no checks at all. */
+    static ServerUnderTest wsFloor(int port, Path directory, Path log) throws IOException {
+        return started(new ServerUnderTest("ws floor", BenchClient.Wire.STEP3, port, List.of("node", "server.js"),
+                Map.of("PORT", String.valueOf(port)), directory, log, false), "/stats");
+    }
+
     private static ServerUnderTest started(ServerUnderTest server, String readyPath) {
         long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
         while (System.nanoTime() < deadline) {

@@ -19,14 +19,12 @@ import org.slf4j.LoggerFactory;
  * Closes connections whose request header takes longer than a deadline to arrive ("slowloris": a client that
  * sends a header line every few seconds and never finishes, to hold a connection and a little memory for as
  * long as it likes; Jetty's idle timeout only notices silence). Jetty has no deadline for the whole header, so
- * this looks at every open HTTP connection a few times per deadline, and closes, without an answer:
- * <ul>
- * <li>one that has not sent a whole request header within a deadline of opening (blank lines, which Jetty skips
- * before a request, do not count as a start);
- * <li>one in the middle of a later request's header, or sending blank lines between requests, for a whole
- * deadline since the sweep first saw it.
- * </ul>
- * So a request is cut off between one deadline and one deadline plus a tenth after it began.
+ * this looks at every open HTTP connection a few times per deadline, and closes, without an answer, one that has
+ * been in the middle of a request header for a whole deadline since a sweep first saw it so: its parser has read
+ * part of a header, or bytes that are no request (Jetty skips blank lines before a request, and each one would
+ * restart the idle timeout). So a request is cut off between one deadline and one deadline plus a tenth after
+ * the server began to read it. The clock starts with what the server has read, not with the connection's
+ * opening: a busy server may take a while to read what waits in a socket, and that is not the client's doing.
  *
  * <p>Not affected: kept-alive connections quiet between requests (Jetty's idle timeout handles them), requests
  * whose header is complete (a slow body is not a header), and upgraded WebSockets (no longer HTTP connections).
@@ -88,8 +86,7 @@ final class HeaderDeadline extends AbstractLifeCycle {
                     if (!(endPoint.getConnection() instanceof HttpConnection http)) {
                         continue;
                     }
-                    Seen now = look(http, seen.get(http), nanos, nanos - TimeUnit.MILLISECONDS.toNanos(
-                            System.currentTimeMillis() - endPoint.getCreatedTimeStamp()));
+                    Seen now = look(http, seen.get(http), nanos);
                     if (now.timed() && nanos - now.since() >= deadlineNanos) {
                         endPoint.close(new TimeoutException("request header not complete within the deadline"));
                         closed++;
@@ -113,7 +110,7 @@ final class HeaderDeadline extends AbstractLifeCycle {
     }
 
     /** What a sweep sees of a connection, given what the one before saw ({@code before}, or null). */
-    private static Seen look(HttpConnection http, Seen before, long nanos, long openedNanos) {
+    private static Seen look(HttpConnection http, Seen before, long nanos) {
         long request = http.getMessagesIn(); // requests whose header was complete
         long bytesIn = http.getBytesIn();
         boolean sameRequest = before != null && before.request() == request;
@@ -121,11 +118,10 @@ final class HeaderDeadline extends AbstractLifeCycle {
             return before;
         }
         HttpParser parser = http.getParser();
-        if (request == 0) { // the first request: from the opening
-            return new Seen(request, bytesIn, parser.isStart(), Math.min(openedNanos, nanos));
-        }
         boolean inHeader = parser.inHeaderState() && !parser.isStart();
-        boolean blankLines = parser.isStart() && sameRequest && before.atStart() && bytesIn > before.bytesIn();
+        // At the start, yet bytes were read: blank lines (before the first request, every byte read is one).
+        boolean blankLines = parser.isStart() && (request == 0 ? bytesIn > 0
+                : sameRequest && before.atStart() && bytesIn > before.bytesIn());
         return new Seen(request, bytesIn, parser.isStart(), inHeader || blankLines ? nanos : -1);
     }
 }

@@ -50,8 +50,8 @@ public final class StepServer {
 
     /**
      * A whole request header (the request line and every header line) must arrive within this long, counted from
-     * the connection's opening for its first request: a client that trickles its header is disconnected
-     * ({@link HeaderDeadline}). A browser sends its header at once; 10 s leaves room for a slow network.
+     * when the server began to read it: a client that trickles its header is disconnected ({@link HeaderDeadline}).
+     * A browser sends its header at once; 10 s leaves room for a slow network.
      */
     public static final Duration REQUEST_HEADER_DEADLINE = Duration.ofSeconds(10);
 

@@ -44,7 +44,7 @@ final class Room {
         // Welcome first, so the newcomer knows its id before anyone can signal to it.
         newcomer.send(welcome(newcomer));
         String joined = Protocol.encode(new ServerMessage.PeerJoined(newcomer.info())); // once for everyone
-        membersById.values().forEach(member -> member.sendText(joined));
+        everyMember().forEach(member -> member.sendText(joined));
         membersById.put(newcomer.id(), newcomer);
     }
 
@@ -57,8 +57,16 @@ final class Room {
     void remove(User leaving) {
         if (membersById.remove(leaving.id()) != null) {
             String left = Protocol.encode(new ServerMessage.PeerLeft(leaving.id()));
-            membersById.values().forEach(member -> member.sendText(left));
+            everyMember().forEach(member -> member.sendText(left));
         }
+    }
+
+    /**
+     * The members as they are now, to send to. A copy: Jetty may report another member's connection closed from
+     * inside a send, on this thread, and that member's leave (this lock is reentrant) changes the room meanwhile.
+     */
+    private List<User> everyMember() {
+        return List.copyOf(membersById.values());
     }
 
     /** The member with this id, or null: ids from other rooms are unknown here. */
