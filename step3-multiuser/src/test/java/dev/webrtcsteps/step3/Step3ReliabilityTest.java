@@ -94,10 +94,7 @@ class Step3ReliabilityTest {
         Step3Server server = new Step3Server(UNLIMITED);
         try (server; Welcomed a = server.join("r"); Welcomed b = server.join("r")) {
             a.client().next("peer-joined");
-            String token = b.welcome().get("resume").asText();
-
-            server.hub.connectionOf(b.id()).session().disconnect();
-            eventually("b's connection is suspended", () -> server.stats().get("resumable").asInt() == 1);
+            String token = suspend(server, b);
             a.client().send(signalTo(b.id(), OFFER)); // b is away: the signal waits for it
 
             try (SignalingClient back = SignalingClient.resume(server.signal("r"), token)) {
@@ -125,9 +122,7 @@ class Step3ReliabilityTest {
         Step3Server server = new Step3Server(UNLIMITED);
         try (server; Welcomed a = server.join("r"); Welcomed b = server.join("r")) {
             a.client().next("peer-joined");
-            String token = b.welcome().get("resume").asText();
-            server.hub.connectionOf(b.id()).session().disconnect();
-            eventually("b's connection is suspended", () -> server.stats().get("resumable").asInt() == 1);
+            String token = suspend(server, b);
 
             String big = signalTo(b.id(), bigOffer());
             for (int sent = 0; sent < 100 && !a.client().hasReceived("error"); sent++) {
@@ -509,6 +504,13 @@ class Step3ReliabilityTest {
 
     private static java.util.concurrent.CompletableFuture<WebSocket> connectFrom(URI uri, String origin) {
         return HTTP.newWebSocketBuilder().header("Origin", origin).buildAsync(uri, new WebSocket.Listener() { });
+    }
+
+    /** Drops the user's connection as a network failure would, waits until it is suspended; its resume token. */
+    private static String suspend(Step3Server server, Welcomed user) {
+        server.hub.connectionOf(user.id()).session().disconnect();
+        eventually("the connection is suspended", () -> server.stats().get("resumable").asInt() == 1);
+        return user.welcome().get("resume").asText();
     }
 
     /** The client was admitted as a newcomer: an id other than {@code notThisId}, which {@code member} sees join. */
