@@ -1,7 +1,7 @@
 // Added to each test page before its own scripts: lets a test observe and steer what the page does.
 (() => {
   const probe = {
-    connections: 0, offers: 0, sockets: 0, tokensInUrls: 0, holding: false, held: [], dropReceipts: false, fingerprints: 0,
+    connections: 0, offers: 0, sockets: 0, tokensInUrls: 0, holding: false, held: [], dropReceipts: false, fingerprints: 0, certificateLookups: 0, pendingHashes: 0,
     peerConnections: [], channels: [], // in the order the page made them, for a test to act as a hostile peer
   };
   const peerConnections = probe.peerConnections;
@@ -36,6 +36,26 @@
       delete pc.iceConnectionState; // the real state again, from the prototype
     }
   };
+
+  // Count the checks of a peer's certificate: each looks the certificate up, then hashes it if there is one. When
+  // a test sees a lookup and no hash pending, the check has run: the page resumes before the test's next look.
+  const nativeLookup = window.RTCDtlsTransport?.prototype.getRemoteCertificates;
+  if (nativeLookup) {
+    RTCDtlsTransport.prototype.getRemoteCertificates = function getRemoteCertificates(...args) {
+      const certificates = nativeLookup.apply(this, args);
+      probe.certificateLookups += 1;
+      if (certificates?.length > 0) probe.pendingHashes += 1;
+      return certificates;
+    };
+    const nativeDigest = SubtleCrypto.prototype.digest;
+    SubtleCrypto.prototype.digest = async function digest(...args) {
+      try {
+        return await nativeDigest.apply(this, args);
+      } finally {
+        probe.pendingHashes = Math.max(0, probe.pendingHashes - 1);
+      }
+    };
+  }
 
   // Count signaling WebSockets opened; hold incoming signaling messages while probe.holding, to line up two offers for a collision.
   const NativeWebSocket = window.WebSocket;

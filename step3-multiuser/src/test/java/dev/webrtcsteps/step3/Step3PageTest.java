@@ -378,7 +378,9 @@ class Step3PageTest {
                 bob.id());
         waitFor(bob, "window.__probe.fingerprints >= 1"); // Carol's proof, for her connection with Mallory
         waitFor(carol, "window.__probe.fingerprints >= 1"); // Bob's, for his connection with Mallory
-        bob.page().waitForTimeout(1_000); // time to check them (a hash or two)
+        for (User victim : List.of(bob, carol)) { // each has checked it against the certificate it sees
+            waitFor(victim, "window.__probe.certificateLookups >= 1 && window.__probe.pendingHashes === 0");
+        }
 
         for (User victim : List.of(bob, carol)) {
             assertThat(victim.page().locator("#people li")).hasCount(2);
