@@ -168,6 +168,16 @@ public final class SignalingClient implements AutoCloseable {
         return closeCode.isDone();
     }
 
+    /**
+     * Closes as a closed tab does, and waits for the server's answer to the close frame: the server has then seen
+     * a clean close (a close that {@link #close} aborts at once may reach it as a dropped connection instead).
+     */
+    public void closeAndWait() {
+        socket.sendClose(WebSocket.NORMAL_CLOSURE, "bye").orTimeout(WAIT.toSeconds(), TimeUnit.SECONDS).join();
+        awaitClosed();
+        socket.abort();
+    }
+
     /** Drops the TCP connection without a WebSocket close, like a browser tab that crashed. */
     public void drop() {
         socket.abort();
