@@ -27,6 +27,8 @@ import org.slf4j.LoggerFactory;
  * in it, each member's connection, the messages waiting for a member, its grace period. Code holds one room's
  * lock at a time, never two. What spans rooms is in concurrent maps and counters. So a join, a leave or a relay
  * in one room holds up nobody in another, and sends made under a room's lock reach only that room's members.
+ * What can be done outside a room's lock is: random tokens are drawn before it, log lines written after it, so
+ * that a busy room's members wait for nothing but the room.
  *
  * <p>Logs have one line per connect and disconnect, with the user's id and the reason, and at most 20 refusals a
  * minute; never the content of a message (SDP, candidates, chat text do not belong in server logs).
@@ -128,13 +130,14 @@ final class Hub implements AutoCloseable {
                     + " users, its limit. Try again later."), CloseCodes.SERVER_FULL);
             return;
         }
-        while (!join(roomsByName.computeIfAbsent(request.room(), Room::new), id, request.name(), connection)) {
+        String newToken = PeerInfo.randomId();
+        while (!join(roomsByName.computeIfAbsent(request.room(), Room::new), id, newToken, request.name(), connection)) {
             // that room emptied and closed a moment ago; the next computeIfAbsent makes a new one
         }
     }
 
     /** Admits the newcomer into this room, or refuses it (the room is full); false if the room has closed. */
-    private boolean join(Room room, String id, String name, Connection connection) {
+    private boolean join(Room room, String id, String resumeToken, String name, Connection connection) {
         synchronized (room) {
             if (room.isClosed()) {
                 return false;
@@ -145,7 +148,7 @@ final class Hub implements AutoCloseable {
                         + " users and is full. Try another room."), CloseCodes.ROOM_FULL);
                 return true;
             }
-            User newcomer = new User(id, name, room, connection);
+            User newcomer = new User(id, resumeToken, name, room, connection);
             connection.attach(newcomer);
             usersByResumeToken.put(newcomer.resumeToken(), newcomer);
             room.add(newcomer);
@@ -166,11 +169,12 @@ final class Hub implements AutoCloseable {
      */
     private boolean resume(User user, String token, Connection fresh) {
         Connection previous;
+        String renewed = PeerInfo.randomId();
         synchronized (user.room()) {
             if (!token.equals(user.resumeToken()) || !usersByResumeToken.remove(token, user)) {
                 return false;
             }
-            user.renewResumeToken();
+            user.renewResumeToken(renewed);
             usersByResumeToken.put(user.resumeToken(), user);
             if (user.endGracePeriod()) {
                 resumable.decrementAndGet();
@@ -215,20 +219,32 @@ final class Hub implements AutoCloseable {
         if (user == null) {
             return; // refused
         }
+        boolean suspended;
+        boolean left = false;
         synchronized (user.room()) {
             if (user.connection() != connection) {
                 return; // resumed on another connection
             }
-            if (connection.endReason() != null) {
-                leave(user, connection.endReason());
-            } else if (status == NO_CLOSE_FRAME) {
+            suspended = connection.endReason() == null && status == NO_CLOSE_FRAME;
+            if (suspended) {
                 suspend(user);
-            } else if (status == SERVER_ERROR) {
-                leave(user, "the server failed while serving it (" + status + ")");
             } else {
-                leave(user, "closed by the client (" + status + ")");
+                left = remove(user);
             }
         }
+        if (suspended) {
+            LOG.info("{} lost its connection; it may resume within {} s", user, settings.resumeGrace().toSeconds());
+        } else if (left) {
+            logLeft(user, whyClosed(connection, status));
+        }
+    }
+
+    private static String whyClosed(Connection connection, int status) {
+        if (connection.endReason() != null) {
+            return connection.endReason();
+        }
+        return status == SERVER_ERROR ? "the server failed while serving it (" + status + ")"
+                : "closed by the client (" + status + ")";
     }
 
     /**
@@ -241,34 +257,51 @@ final class Hub implements AutoCloseable {
         user.gracePeriod(graceTimer.schedule(() -> leaveUnlessBack(user), settings.resumeGrace().toMillis(),
                 TimeUnit.MILLISECONDS));
         resumable.incrementAndGet();
-        LOG.info("{} lost its connection; it may resume within {} s", user, settings.resumeGrace().toSeconds());
     }
 
     private void leaveUnlessBack(User user) {
+        boolean left;
         synchronized (user.room()) {
-            if (user.connection() == null) {
-                leave(user, "did not come back within " + settings.resumeGrace().toSeconds() + " s");
-            }
+            left = user.connection() == null && remove(user);
+        }
+        if (left) {
+            logLeft(user, "did not come back within " + settings.resumeGrace().toSeconds() + " s");
         }
     }
 
     /** The user is gone for good; its peers are told once, however many ways it ended. */
     void leave(User user, String reason) {
-        Room room = user.room();
-        synchronized (room) {
-            if (usersByResumeToken.remove(user.resumeToken()) == null) {
-                return;
-            }
-            users.decrementAndGet();
-            if (user.endGracePeriod()) {
-                resumable.decrementAndGet();
-            }
-            room.remove(user);
-            if (room.size() == 0) {
-                room.close();
-                roomsByName.remove(room.name(), room);
-            }
+        boolean left;
+        synchronized (user.room()) {
+            left = remove(user);
         }
+        if (left) {
+            logLeft(user, reason);
+        }
+    }
+
+    /**
+     * Takes the user out of its room, and the room out of the hub once empty; false if it was out already. Called
+     * under the user's room's lock.
+     */
+    private boolean remove(User user) {
+        if (usersByResumeToken.remove(user.resumeToken()) == null) {
+            return false;
+        }
+        users.decrementAndGet();
+        if (user.endGracePeriod()) {
+            resumable.decrementAndGet();
+        }
+        Room room = user.room();
+        room.remove(user);
+        if (room.size() == 0) {
+            room.close();
+            roomsByName.remove(room.name(), room);
+        }
+        return true;
+    }
+
+    private void logLeft(User user, String reason) {
         LOG.info("{} left: {} ({})", user, reason, users(users.get()));
     }
 

@@ -13,7 +13,7 @@ import java.util.concurrent.ScheduledFuture;
 final class User {
 
     private final String id;
-    private String resumeToken = PeerInfo.randomId();
+    private String resumeToken;
     private final String name;
     private final Room room;
     /** Signals that came while the connection was down; the welcome on return says who is here now. */
@@ -21,8 +21,9 @@ final class User {
     private Connection connection;
     private ScheduledFuture<?> gracePeriod;
 
-    User(String id, String name, Room room, Connection connection) {
+    User(String id, String resumeToken, String name, Room room, Connection connection) {
         this.id = id;
+        this.resumeToken = resumeToken;
         this.name = name;
         this.room = room;
         this.connection = connection;
@@ -49,8 +50,8 @@ final class User {
         return resumeToken;
     }
 
-    void renewResumeToken() {
-        resumeToken = PeerInfo.randomId();
+    void renewResumeToken(String fresh) {
+        resumeToken = fresh;
     }
 
     Connection connection() {
