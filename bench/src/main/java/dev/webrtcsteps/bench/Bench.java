@@ -18,8 +18,10 @@ import java.util.concurrent.TimeUnit;
  * then connection setup in real browsers; writes report.md, report.json and charts to the folder given as the
  * first argument. Every loop has a count and a deadline; all traffic goes to 127.0.0.1.
  *
- * <p>Sizes can be changed with system properties: {@code bench.users} (capacity target, default 19,000),
- * {@code bench.browserRuns} (default 10).
+ * <p>Sizes can be changed with system properties (with Maven: {@code -Dbench.users=2000}): {@code bench.users}
+ * (capacity target, default 19,000), {@code bench.browserRuns} (default 10; 0 leaves the browsers out),
+ * {@code bench.joins} (measured joins, default 2,000), {@code bench.relaySeconds} (each relay phase, default 8),
+ * {@code bench.servers} (which servers, comma separated, default all three).
  */
 public final class Bench {
 
@@ -45,6 +47,12 @@ public final class Bench {
         Path baseline = Path.of("socketio-server").toAbsolutePath();
         Path floor = Path.of("ws-floor").toAbsolutePath();
         int users = Integer.getInteger("bench.users", CAPACITY_GOAL);
+        int joins = Integer.getInteger("bench.joins", 2_000);
+        double relaySeconds = doubleProperty("bench.relaySeconds", 8);
+        int browserRuns = Integer.getInteger("bench.browserRuns", 10);
+        String only = System.getProperty("bench.servers", "");
+        List<String> names = only.isBlank() ? List.of(STEP3, SOCKET_IO, WS_FLOOR)
+                : List.of(only.split(",")).stream().map(String::trim).toList();
         long started = System.nanoTime();
         String startedAt = Instant.now().toString();
 
@@ -55,15 +63,15 @@ public final class Bench {
         Results.Machine machine = machine(baseline);
 
         List<Results.ServerResults> servers = new ArrayList<>();
-        for (String name : List.of(STEP3, SOCKET_IO, WS_FLOOR)) {
+        for (String name : names) {
             System.out.println("Server under test: " + name);
             Results.Join join;
             Results.Relay relay;
             String command;
             try (ServerUnderTest server = start(name, out, "join-relay")) {
                 command = server.command;
-                join = new JoinScenario(2_000, 200, 50).run(server);
-                relay = new RelayScenario(100, 10, 8, 1_000).run(server);
+                join = new JoinScenario(joins, 200, 50).run(server);
+                relay = new RelayScenario(100, 10, relaySeconds, 1_000).run(server);
             }
             // Capacity on a fresh process, so that its memory grows from an idle server's, not a busy one's.
             Results.Capacity capacity;
@@ -73,9 +81,11 @@ public final class Bench {
             servers.add(new Results.ServerResults(name, command, capacity, join, relay));
         }
 
-        System.out.println("Browsers: click to open data channel");
-        Results.BrowserResults browser = BrowserSetup.measure(Integer.getInteger("bench.browserRuns", 10),
-                BrowserKind.selected().toList(), out);
+        Results.BrowserResults browser = null;
+        if (browserRuns > 0) {
+            System.out.println("Browsers: click to open data channel");
+            browser = BrowserSetup.measure(browserRuns, BrowserKind.selected().toList(), out);
+        }
 
         Results.Report report = new Results.Report(startedAt, (System.nanoTime() - started) / 1e9, machine, servers,
                 browser, goals(servers, browser));
@@ -85,13 +95,20 @@ public final class Bench {
                 + ": " + goal.measured() + " (goal " + goal.target() + ")"));
     }
 
+    /** A system property as a number; unset or empty (Maven passes every one on, empty if not given): the default. */
+    static double doubleProperty(String name, double otherwise) {
+        String value = System.getProperty(name, "");
+        return value.isBlank() ? otherwise : Double.parseDouble(value);
+    }
+
     private static ServerUnderTest start(String name, Path out, String phase) throws IOException {
         int port = freePort();
         Path log = out.resolve(name.replaceAll("[. ]", "") + "-" + phase + ".log");
         return switch (name) {
             case STEP3 -> ServerUnderTest.step3(port, log);
             case SOCKET_IO -> ServerUnderTest.socketIo(port, Path.of("socketio-server").toAbsolutePath(), log);
-            default -> ServerUnderTest.wsFloor(port, Path.of("ws-floor").toAbsolutePath(), log);
+            case WS_FLOOR -> ServerUnderTest.wsFloor(port, Path.of("ws-floor").toAbsolutePath(), log);
+            default -> throw new IllegalArgumentException("no server called " + name + " (bench.servers)");
         };
     }
 
