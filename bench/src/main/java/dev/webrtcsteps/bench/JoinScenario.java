@@ -8,7 +8,10 @@ import java.util.concurrent.TimeUnit;
 import java.util.stream.IntStream;
 import org.HdrHistogram.Histogram;
 
-/** Scenario 2: time from opening a connection to the welcome, for users joining at a steady rate. */
+/**
+ * Scenario 2: time from opening a connection to the welcome, for users joining at a steady rate; and the CPU the
+ * server and the load generator used while they joined.
+ */
 final class JoinScenario {
 
     private final int joins;
@@ -32,6 +35,8 @@ final class JoinScenario {
         Histogram micros = new Histogram(TimeUnit.MINUTES.toMicros(1), 3);
         List<CompletableFuture<BenchClient>> users = new ArrayList<>(joins);
         int failures = 0;
+        Results.CpuUse cpu;
+        Cpus.Meter meter = new Cpus.Meter(server.pid());
         Schedule schedule = Schedule.startingNow(perSecond);
         try {
             for (int i = 0; i < joins; i++) {
@@ -55,13 +60,15 @@ final class JoinScenario {
                 }
             }
         } finally {
+            cpu = meter.stop();
             users.forEach(user -> user.thenAccept(BenchClient::close));
         }
         Results.Join result = new Results.Join(joins, perSecond, roomSize, failures,
                 micros.getValueAtPercentile(50) / 1000.0, micros.getValueAtPercentile(99) / 1000.0,
-                micros.getMaxValue() / 1000.0);
-        System.out.printf("  join: p50 %.2f ms, p99 %.2f ms, max %.2f ms, %d failed%n", result.p50(), result.p99(),
-                result.max(), failures);
+                micros.getMaxValue() / 1000.0, cpu);
+        System.out.printf("  join: p50 %.2f ms, p99 %.2f ms, max %.2f ms, %d failed; cores used: server %.2f, "
+                + "generator %.2f; limited by %s%n", result.p50(), result.p99(), result.max(), failures,
+                cpu.serverCores(), cpu.generatorCores(), cpu.limitedBy());
         return result;
     }
 }

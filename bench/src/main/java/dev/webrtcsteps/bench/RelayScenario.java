@@ -16,7 +16,9 @@ import org.HdrHistogram.Recorder;
  * Scenario 3: signals through the server. First at saturation (a closed loop: a fixed number of signals in
  * flight, each new one sent when one arrives), then at fixed fractions of that rate (an open loop: signals sent
  * on a schedule, latency counted from when each was due). Users in rooms signal to random peers in their room;
- * one signal in ten is offer-sized, the rest candidate-sized, as when browsers set up connections.
+ * one signal in ten is offer-sized, the rest candidate-sized, as when browsers set up connections. While the
+ * saturation rate is measured, so is the CPU the server and the load generator (this process) use: a saturation
+ * rate is the server's only if the server, not the generator, ran out of CPU.
  */
 final class RelayScenario {
 
@@ -38,15 +40,20 @@ final class RelayScenario {
     }
 
     Results.Relay run(ServerUnderTest server) {
-        return runOn(server.wire, server.port);
+        return runOn(server.wire, server.port, server.pid());
     }
 
-    Results.Relay runOn(BenchClient.Wire wire, int port) {
+    /** {@code serverPid}: the server's process, whose CPU use is measured at saturation (-1: none). */
+    Results.Relay runOn(BenchClient.Wire wire, int port, long serverPid) {
         List<BenchClient> clients = connect(wire, port);
         try {
-            saturate(clients, phaseNanos / 2); // warm-up: let the JIT and the buffers settle
-            double saturation = saturate(clients, phaseNanos);
-            System.out.printf("  relay: saturation %.0f signals/s%n", saturation);
+            saturate(clients, phaseNanos / 2, -1); // warm-up: let the JIT and the buffers settle
+            Saturation measured = saturate(clients, phaseNanos, serverPid);
+            double saturation = measured.rate();
+            Results.CpuUse cpu = measured.cpu();
+            System.out.printf("  relay: saturation %.0f signals/s; cores used: server %s, generator %.2f; limited by %s%n",
+                    saturation, cpu.serverCores() == null ? "n/a" : String.format("%.2f", cpu.serverCores()),
+                    cpu.generatorCores(), cpu.limitedBy());
             List<Results.LoadPoint> points = new ArrayList<>();
             for (double fraction : FRACTIONS) {
                 Results.LoadPoint point = paced(clients, fraction, saturation * fraction);
@@ -54,7 +61,7 @@ final class RelayScenario {
                         fraction * 100, point.achievedPerSecond(), point.p50(), point.p99(), point.max(), point.lost());
                 points.add(point);
             }
-            return new Results.Relay(users, roomSize, saturation, points);
+            return new Results.Relay(users, roomSize, saturation, cpu, points);
         } finally {
             clients.forEach(BenchClient::close);
         }
@@ -88,11 +95,16 @@ final class RelayScenario {
         }
     }
 
-    /** Keeps {@code inFlight} signals under way for {@code nanos}; returns signals delivered per second. */
-    private double saturate(List<BenchClient> clients, long nanos) {
+    /** Signals delivered per second at saturation, and the CPU used over the same window. */
+    private record Saturation(double rate, Results.CpuUse cpu) {
+    }
+
+    /** Keeps {@code inFlight} signals under way for {@code nanos}, measuring the CPU of {@code serverPid} and this process. */
+    private Saturation saturate(List<BenchClient> clients, long nanos, long serverPid) {
         Semaphore permits = new Semaphore(inFlight);
         window = permits;
         long sent = 0;
+        Cpus.Meter meter = new Cpus.Meter(serverPid);
         long start = System.nanoTime();
         long receivedBefore = received.get();
         try {
@@ -105,10 +117,11 @@ final class RelayScenario {
             Thread.currentThread().interrupt();
         }
         double rate = (received.get() - receivedBefore) / ((System.nanoTime() - start) / 1e9);
+        Results.CpuUse cpu = meter.stop();
         window = null;
         drain(clients, 0);
         latencyMicros.getIntervalHistogram(); // saturation latency is queueing, not what is reported
-        return rate;
+        return new Saturation(rate, cpu);
     }
 
     /** Sends at {@code perSecond} on a fixed schedule for one phase and measures the latency. */
