@@ -21,7 +21,8 @@ import java.util.concurrent.TimeUnit;
  * <p>Sizes can be changed with system properties (with Maven: {@code -Dbench.users=2000}): {@code bench.users}
  * (capacity target, default 19,000), {@code bench.browserRuns} (default 10; 0 leaves the browsers out),
  * {@code bench.joins} (measured joins, default 2,000), {@code bench.relaySeconds} (each relay phase, default 8),
- * {@code bench.servers} (which servers, comma separated, default all three).
+ * {@code bench.servers} (which servers, comma separated, default all three), {@code bench.relayClient} (what the
+ * relay's users run on: "lean", the default, or "java.net.http").
  */
 public final class Bench {
 
@@ -53,9 +54,7 @@ public final class Bench {
         Files.createDirectories(out);
         Path baseline = Path.of("socketio-server").toAbsolutePath();
         Path floor = Path.of("ws-floor").toAbsolutePath();
-        int users = Integer.getInteger("bench.users", CAPACITY_GOAL);
-        int joins = Integer.getInteger("bench.joins", 2_000);
-        double relaySeconds = doubleProperty("bench.relaySeconds", 8);
+        Sizes sizes = Sizes.fromProperties();
         int browserRuns = Integer.getInteger("bench.browserRuns", 10);
         String only = System.getProperty("bench.servers", "");
         List<String> names = only.isBlank() ? List.of(STEP3, SOCKET_IO, WS_FLOOR)
@@ -76,13 +75,13 @@ public final class Bench {
                     + pinning.generatorCpus());
             Cpus.pinThisProcess(pinning.generatorCpus());
             passes.add(pass("pinned", true, names, out, Cpus.pinned(pinning.serverCpus()),
-                    Cpus.pinned(pinning.generatorCpus()), joins, relaySeconds, users));
+                    Cpus.pinned(pinning.generatorCpus()), sizes));
             Cpus.pinThisProcess(ALL_CPUS);
             System.out.println("Unpinned pass: servers and the load generator on CPUs " + ALL_CPUS);
-            passes.add(pass("unpinned", false, names, out, List.of(), List.of(), joins, relaySeconds, 0));
+            passes.add(pass("unpinned", false, names, out, List.of(), List.of(), sizes.withoutCapacity()));
         } else {
             System.out.println("Not pinned (" + pinning.note() + "): servers and the load generator share the CPUs");
-            passes.add(pass("unpinned", false, names, out, List.of(), List.of(), joins, relaySeconds, users));
+            passes.add(pass("unpinned", false, names, out, List.of(), List.of(), sizes));
         }
 
         Results.BrowserResults browser = null;
@@ -117,13 +116,29 @@ public final class Bench {
     }
 
     /**
+     * The scenarios' sizes: {@code capacityUsers} (0: no capacity scenario), measured {@code joins}, the length of
+     * each relay phase, and what the relay's users run on.
+     */
+    record Sizes(int capacityUsers, int joins, double relaySeconds, String relayClient) {
+
+        static Sizes fromProperties() {
+            String client = System.getProperty("bench.relayClient", "");
+            return new Sizes(Integer.getInteger("bench.users", CAPACITY_GOAL), Integer.getInteger("bench.joins", 2_000),
+                    doubleProperty("bench.relaySeconds", 8), client.isBlank() ? RelayScenario.LEAN : client);
+        }
+
+        Sizes withoutCapacity() {
+            return new Sizes(0, joins, relaySeconds, relayClient);
+        }
+    }
+
+    /**
      * One pass of the join and relay scenarios over every server, each started behind {@code serverLauncher}
-     * (taskset, or nothing), while this process runs where it was put; then, if {@code capacityUsers} is above
-     * 0, capacity on a fresh server, with its generator processes behind {@code generatorLauncher}.
+     * (taskset, or nothing), while this process runs where it was put; then, if the sizes ask for it, capacity on
+     * a fresh server, with its generator processes behind {@code generatorLauncher}.
      */
     private static Results.Pass pass(String pass, boolean pinned, List<String> names, Path out,
-            List<String> serverLauncher, List<String> generatorLauncher, int joins, double relaySeconds,
-            int capacityUsers) throws IOException {
+            List<String> serverLauncher, List<String> generatorLauncher, Sizes sizes) throws IOException {
         List<Results.ServerResults> servers = new ArrayList<>();
         for (String name : names) {
             System.out.println("Server under test: " + name + " (" + pass + ")");
@@ -135,8 +150,8 @@ public final class Bench {
             try (ServerUnderTest server = start(name, out, pass + "-join-relay", serverLauncher)) {
                 command = server.command;
                 gc = server.gc();
-                join = new JoinScenario(joins, 200, 50).run(server);
-                relay = new RelayScenario(100, 10, relaySeconds, 1_000).run(server);
+                join = new JoinScenario(sizes.joins(), 200, 50).run(server);
+                relay = new RelayScenario(100, 10, sizes.relaySeconds(), 1_000, sizes.relayClient()).run(server);
                 // Read back, not assumed: every thread of the server, and of this process, the generator.
                 affinity = new Results.Affinity(Cpus.affinity(server.pid()), Cpus.affinity(ProcessHandle.current().pid()));
             }
@@ -144,9 +159,9 @@ public final class Bench {
                     + (gc == null ? "" : "; server's GC: " + gc));
             // Capacity on a fresh process, so that its memory grows from an idle server's, not a busy one's.
             Results.Capacity capacity = null;
-            if (capacityUsers > 0) {
+            if (sizes.capacityUsers() > 0) {
                 try (ServerUnderTest server = start(name, out, pass + "-capacity", serverLauncher)) {
-                    capacity = new CapacityScenario(capacityUsers, 50, 2, 500, generatorLauncher).run(server);
+                    capacity = new CapacityScenario(sizes.capacityUsers(), 50, 2, 500, generatorLauncher).run(server);
                 }
             }
             servers.add(new Results.ServerResults(name, command, gc, affinity, capacity, join, relay));

@@ -153,64 +153,109 @@ final class Cpus {
             double seconds = (System.nanoTime() - start) / 1e9;
             List<long[]> machineEnd = machineTicks();
             List<Double> busy = new ArrayList<>();
+            List<Double> interrupts = new ArrayList<>();
             for (int cpu = 0; cpu < Math.min(machineStart.size(), machineEnd.size()); cpu++) {
                 long total = machineEnd.get(cpu)[0] - machineStart.get(cpu)[0];
-                long used = machineEnd.get(cpu)[1] - machineStart.get(cpu)[1];
-                busy.add(total <= 0 ? 0 : Math.round(1000.0 * used / total) / 1000.0);
+                busy.add(share(machineEnd.get(cpu)[1] - machineStart.get(cpu)[1], total));
+                interrupts.add(share(machineEnd.get(cpu)[2] - machineStart.get(cpu)[2], total));
             }
             Double serverCores = server == null ? null : server / seconds;
             double generatorCores = generator / seconds;
-            return new Results.CpuUse(seconds, serverCores, generatorCores, busy, limitedBy(serverCores,
-                    serverPid < 0 ? List.of() : allowed(serverPid), generatorCores, allowedToThisProcess(), busy));
+            Load load = new Load(serverCores, serverPid < 0 ? List.of() : allowed(serverPid), generatorCores,
+                    allowedToThisProcess(), busy, interrupts);
+            return new Results.CpuUse(seconds, serverCores, generatorCores, busy, load.otherCores(), load.limitedBy());
+        }
+
+        private static double share(long part, long total) {
+            return total <= 0 ? 0 : Math.round(1000.0 * part / total) / 1000.0;
         }
     }
 
     /**
-     * What the bottleneck was, from the cores server and generator used, the CPUs each could run on and how busy
-     * those CPUs were: the one that used (nearly) all of its CPUs; or other processes, when they kept busy a CPU that
-     * ours did not fill. When server and generator share CPUs, only that all of them were busy can be told.
+     * What server and generator used of the CPUs each could run on, and how busy those CPUs were (0 to 1 each, by
+     * anything) and how much of that was interrupts (mostly the kernel's network work for whoever runs there).
      */
-    static String limitedBy(Double server, List<Integer> serverCpus, double generator, List<Integer> generatorCpus,
-            List<Double> busyByCpu) {
-        boolean generatorBusy = generator >= BUSY * generatorCpus.size();
-        if (server == null) {
-            return generatorBusy ? "generator" : "not measured (no server process)";
-        }
-        if (serverCpus.stream().anyMatch(generatorCpus::contains)) {
-            TreeSet<Integer> shared = new TreeSet<>(serverCpus);
-            shared.addAll(generatorCpus);
-            if (server + generator >= BUSY * shared.size()) {
-                return "server and generator together (CPUs shared)";
-            }
-            return busy(shared, busyByCpu) ? "other load on CPUs " + list(shared) : "neither CPU full";
-        }
-        boolean serverBusy = server >= BUSY * serverCpus.size();
-        if (serverBusy || generatorBusy) {
-            return serverBusy && generatorBusy ? "server and generator" : serverBusy ? "server" : "generator";
-        }
-        if (busy(serverCpus, busyByCpu)) {
-            return "other load on the server's CPU " + list(serverCpus);
-        }
-        if (busy(generatorCpus, busyByCpu)) {
-            return "other load on the generator's CPU " + list(generatorCpus);
-        }
-        return "neither CPU full";
-    }
+    record Load(Double server, List<Integer> serverCpus, double generator, List<Integer> generatorCpus,
+            List<Double> busyByCpu, List<Double> interruptsByCpu) {
 
-    /** Whether {@code cpus} were busy (by any process) on average. */
-    private static boolean busy(Collection<Integer> cpus, List<Double> busyByCpu) {
-        double sum = 0;
-        for (int cpu : cpus) {
-            sum += cpu < busyByCpu.size() ? busyByCpu.get(cpu) : 0;
+        /**
+         * What the bottleneck was: the server if its CPUs were full of its own work (its process, and the interrupts
+         * there); else the generator if its were; or other load (processes of others, a hypervisor's steal), when it
+         * filled a CPU that ours did not. When server and generator share CPUs, only that all of them were busy, and
+         * with whose work, can be told.
+         */
+        String limitedBy() {
+            if (server == null) {
+                return ownFull(generatorCpus, generator) ? "generator" : "not measured (no server process)";
+            }
+            if (serverCpus.stream().anyMatch(generatorCpus::contains)) {
+                List<Integer> shared = union();
+                if (sum(busyByCpu, shared) < BUSY * shared.size()) {
+                    return "neither CPU full";
+                }
+                return otherCores() < (1 - BUSY) * shared.size() ? "server and generator together (CPUs shared)"
+                        : "other load on CPUs " + list(shared);
+            }
+            // A server that filled its CPU could not have gone faster, however busy the generator was (a generator
+            // with time to spare spends it too: it reads each message as it comes, one system call each).
+            if (ownFull(serverCpus, server)) {
+                return "server";
+            }
+            if (ownFull(generatorCpus, generator)) {
+                return "generator";
+            }
+            if (sum(busyByCpu, serverCpus) >= BUSY * serverCpus.size()) {
+                return "other load on the server's CPU " + list(serverCpus);
+            }
+            if (sum(busyByCpu, generatorCpus) >= BUSY * generatorCpus.size()) {
+                return "other load on the generator's CPU " + list(generatorCpus);
+            }
+            return "neither CPU full";
         }
-        return !cpus.isEmpty() && sum >= BUSY * cpus.size();
+
+        /** CPU used on server's and generator's CPUs by anything but them and interrupts, in cores. */
+        double otherCores() {
+            double others = 0;
+            if (server != null && serverCpus.stream().noneMatch(generatorCpus::contains)) {
+                others += Math.max(0, sum(busyByCpu, serverCpus) - sum(interruptsByCpu, serverCpus) - server);
+                others += Math.max(0, sum(busyByCpu, generatorCpus) - sum(interruptsByCpu, generatorCpus) - generator);
+            } else {
+                List<Integer> all = union();
+                others = Math.max(0, sum(busyByCpu, all) - sum(interruptsByCpu, all) - generator
+                        - (server == null ? 0 : server));
+            }
+            return Math.round(others * 1000) / 1000.0;
+        }
+
+        /** Whether a process filled {@code cpus} itself, or with interrupts for it, leaving next to nothing to others. */
+        private boolean ownFull(List<Integer> cpus, double cores) {
+            if (cores >= BUSY * cpus.size()) {
+                return true;
+            }
+            double busy = sum(busyByCpu, cpus);
+            return busy >= BUSY * cpus.size() && busy - sum(interruptsByCpu, cpus) - cores < (1 - BUSY) * cpus.size();
+        }
+
+        private List<Integer> union() {
+            TreeSet<Integer> all = new TreeSet<>(serverCpus);
+            all.addAll(generatorCpus);
+            return List.copyOf(all);
+        }
+
+        private static double sum(List<Double> byCpu, Collection<Integer> cpus) {
+            double sum = 0;
+            for (int cpu : cpus) {
+                sum += cpu < byCpu.size() ? byCpu.get(cpu) : 0;
+            }
+            return sum;
+        }
     }
 
     private static String list(Collection<Integer> cpus) {
         return cpus.stream().map(String::valueOf).collect(Collectors.joining(","));
     }
 
-    /** For each CPU of the machine (cpu0, cpu1, ...): {total, busy} clock ticks so far, from /proc/stat. */
+    /** For each CPU of the machine (cpu0, cpu1, ...): {total, busy, irq + softirq} clock ticks so far, from /proc/stat. */
     private static List<long[]> machineTicks() {
         List<long[]> ticks = new ArrayList<>();
         try {
@@ -224,10 +269,11 @@ final class Cpus {
                         total += Long.parseLong(fields[i]);
                     }
                     long idle = Long.parseLong(fields[4]) + Long.parseLong(fields[5]);
+                    long interrupts = Long.parseLong(fields[6]) + Long.parseLong(fields[7]);
                     while (ticks.size() <= cpu) {
-                        ticks.add(new long[] {0, 0});
+                        ticks.add(new long[] {0, 0, 0});
                     }
-                    ticks.set(cpu, new long[] {total, total - idle});
+                    ticks.set(cpu, new long[] {total, total - idle, interrupts});
                 }
             }
         } catch (IOException unreadable) {

@@ -78,8 +78,10 @@ final class MarkdownReport {
                     .append("`). In the unpinned pass they all share every CPU. The CPUs each process could use were "
                             + "read back from /proc while it ran (below, per server). Capacity runs once, pinned; the "
                             + "browser scenario runs unpinned. \"Cores used\" is CPU time (user and system, all threads, "
-                            + "from /proc) over wall time; a figure is the server's only if the server, not the load "
-                            + "generator, was the bottleneck (\"limited by\").\n\n");
+                            + "from /proc) over wall time; \"other load\" is what else kept those CPUs busy (other "
+                            + "processes, a hypervisor's steal; not interrupts, which are mostly the kernel's network work "
+                            + "for ours). A figure is the server's only if the server, not the load generator, was the "
+                            + "bottleneck (\"limited by\").\n\n");
         } else if (pinning != null) {
             out.append("**CPUs:** ").append(text(pinning.note())).append(". Servers and the load generator shared "
                     + "every CPU, in one pass; \"cores used\" is CPU time (user and system, all threads, from /proc) over "
@@ -107,7 +109,7 @@ final class MarkdownReport {
                 : ms(s.join().p50()) + " / " + ms(s.join().p99())));
         metrics.add(new Metric<>("Relay saturation (signals/s)",
                 s -> s.relay() == null ? NOT_AVAILABLE : rate(s.relay().saturationPerSecond())));
-        metrics.add(new Metric<>("Cores used at saturation: server / generator",
+        metrics.add(new Metric<>("Cores used at saturation: server / generator / other load",
                 s -> s.relay() == null ? NOT_AVAILABLE : cores(s.relay().atSaturation())));
         metrics.add(new Metric<>("Saturation limited by",
                 s -> s.relay() == null || s.relay().atSaturation() == null ? NOT_AVAILABLE
@@ -122,8 +124,9 @@ final class MarkdownReport {
             if (cpu == null || "server".equals(cpu.limitedBy())) {
                 continue;
             }
-            String used = String.format(Locale.ROOT, "server %s cores, generator %.2f; CPUs busy %s %%",
-                    cpu.serverCores() == null ? NOT_AVAILABLE : ratio(cpu.serverCores()), cpu.generatorCores(), busy(cpu));
+            String used = String.format(Locale.ROOT, "server %s cores, generator %.2f, other load %.2f; CPUs busy %s %%",
+                    cpu.serverCores() == null ? NOT_AVAILABLE : ratio(cpu.serverCores()), cpu.generatorCores(),
+                    cpu.otherCores(), busy(cpu));
             if ("generator".equals(cpu.limitedBy())) {
                 out.append("**").append(server.server()).append("'s saturation figure is the load generator's, not the "
                         + "server's**: the generator's CPU was the bottleneck (").append(used).append(").\n\n");
@@ -182,24 +185,30 @@ final class MarkdownReport {
                     new Metric<>("p99 (ms)", j -> ms(j.p99())),
                     new Metric<>("max (ms)", j -> ms(j.max())),
                     new Metric<>("Failures", j -> Integer.toString(j.failures())),
-                    new Metric<>("Cores used: server / generator", j -> cores(j.cpu())),
+                    new Metric<>("Cores used: server / generator / other load", j -> cores(j.cpu())),
                     new Metric<>(busyLabel(pass, ""), j -> busy(j.cpu()))));
         }
         chart(JOIN_CHART, "Join time per server");
     }
 
     private void relay() {
-        section("Relay", "Signals per second through the server at saturation, with the cores the server and the "
-                + "load generator used meanwhile; then latency (send to receipt, timed from when each signal was due) "
-                + "at fractions of each server's own saturation rate.");
+        section("Relay", "Signals per second through the server at saturation, once the rate has stopped rising, "
+                + "with the cores the server and the load generator used meanwhile; then latency (send to receipt, timed from when each signal was due) "
+                + "at fractions of each server's own saturation rate. The simulated users run on a lean WebSocket client "
+                + "(plain sockets, one thread reading them all), unless the client row says otherwise; the join and "
+                + "capacity scenarios' users on java.net.http.");
         for (int index = 0; index < passes.size(); index++) {
             Results.Pass pass = passes.get(index);
             out.append("### ").append(capitalized(pass.name())).append("\n\n");
             sideBySide(servers(pass), Results.ServerResults::relay, List.of(
                     new Metric<>("Users", r -> Integer.toString(r.users())),
                     new Metric<>("Room size (users)", r -> Integer.toString(r.roomSize())),
+                    new Metric<>("Client", r -> text(r.client())),
+                    new Metric<>("Warm-up at saturation, until the rate stopped rising (s)", r -> seconds(r.warmUpSeconds())),
+                    new Metric<>("Rate in the last three warm-up windows (signals/s)", r -> lastWarmUp(r)),
                     new Metric<>("Saturation (signals/s)", r -> rate(r.saturationPerSecond())),
-                    new Metric<>("Cores used at saturation: server / generator", r -> cores(r.atSaturation())),
+                    new Metric<>("Cores used at saturation: server / generator / other load", r -> cores(r.atSaturation())),
+                    new Metric<>("CPU per signal at saturation: server / generator (µs)", r -> perSignal(r)),
                     new Metric<>(busyLabel(pass, " at saturation"), r -> busy(r.atSaturation())),
                     new Metric<>("Limited by", r -> r.atSaturation() == null ? NOT_AVAILABLE
                             : text(r.atSaturation().limitedBy()))));
@@ -266,12 +275,31 @@ final class MarkdownReport {
         table(List.of("Goal", "Target", "Measured", "Ratio", "Met", "Note"), rows);
     }
 
-    /** "0.99 / 0.62": the cores server and generator used. */
+    /** "41046 / 41851 / 33115": the rates at the end of the warm-up, to show how steady the server was. */
+    private static String lastWarmUp(Results.Relay relay) {
+        List<Double> rates = orEmpty(relay.warmUpRates());
+        return rates.isEmpty() ? NOT_AVAILABLE : String.join(" / ",
+                rates.subList(Math.max(0, rates.size() - 3), rates.size()).stream().map(ReportWriter::rate).toList());
+    }
+
+    /** "18.7 / 18.5": CPU time per relayed signal, server's and generator's, in microseconds. */
+    private static String perSignal(Results.Relay relay) {
+        Results.CpuUse cpu = relay.atSaturation();
+        if (cpu == null || relay.saturationPerSecond() <= 0) {
+            return NOT_AVAILABLE;
+        }
+        double micros = 1e6 / relay.saturationPerSecond();
+        return (cpu.serverCores() == null ? NOT_AVAILABLE : String.format(Locale.ROOT, "%.1f", cpu.serverCores() * micros))
+                + " / " + String.format(Locale.ROOT, "%.1f", cpu.generatorCores() * micros);
+    }
+
+    /** "0.99 / 0.62 / 0.01": the cores server, generator and anything else (but interrupts) used. */
     private static String cores(Results.CpuUse cpu) {
         if (cpu == null) {
             return NOT_AVAILABLE;
         }
-        return (cpu.serverCores() == null ? NOT_AVAILABLE : ratio(cpu.serverCores())) + " / " + ratio(cpu.generatorCores());
+        return (cpu.serverCores() == null ? NOT_AVAILABLE : ratio(cpu.serverCores())) + " / "
+                + ratio(cpu.generatorCores()) + " / " + ratio(cpu.otherCores());
     }
 
     /** "Busy CPU 0 / 1 at saturation, any process (%)": one number per CPU of the machine. */

@@ -14,13 +14,18 @@ import org.HdrHistogram.Recorder;
 
 /**
  * Scenario 3: signals through the server. First at saturation (a closed loop: a fixed number of signals in
- * flight, each new one sent when one arrives), then at fixed fractions of that rate (an open loop: signals sent
+ * flight, each new one sent when one arrives; measured once the rate has stopped rising), then at fixed fractions of that rate (an open loop: signals sent
  * on a schedule, latency counted from when each was due). Users in rooms signal to random peers in their room;
  * one signal in ten is offer-sized, the rest candidate-sized, as when browsers set up connections. While the
  * saturation rate is measured, so is the CPU the server and the load generator (this process) use: a saturation
- * rate is the server's only if the server, not the generator, ran out of CPU.
+ * rate is the server's only if the server, not the generator, ran out of CPU. The users are {@link LeanClients}
+ * or, to compare, {@link BenchClient}s on java.net.http.
  */
 final class RelayScenario {
+
+    /** The clients the relay's users can run on. */
+    static final String LEAN = "lean";
+    static final String JAVA_NET_HTTP = "java.net.http";
 
     private static final double[] FRACTIONS = {0.25, 0.5, 0.75};
 
@@ -28,11 +33,21 @@ final class RelayScenario {
     private final int roomSize;
     private final long phaseNanos;
     private final int inFlight;
+    private final String client;
     private final AtomicLong received = new AtomicLong();
     private final Recorder latencyMicros = new Recorder(TimeUnit.MINUTES.toMicros(1), 3);
     private volatile Semaphore window;
 
     RelayScenario(int users, int roomSize, double phaseSeconds, int inFlight) {
+        this(users, roomSize, phaseSeconds, inFlight, LEAN);
+    }
+
+    /** {@code client}: {@link #LEAN} or {@link #JAVA_NET_HTTP}. */
+    RelayScenario(int users, int roomSize, double phaseSeconds, int inFlight, String client) {
+        if (!client.equals(LEAN) && !client.equals(JAVA_NET_HTTP)) {
+            throw new IllegalArgumentException("no relay client called " + client);
+        }
+        this.client = client;
         this.users = users;
         this.roomSize = roomSize;
         this.phaseNanos = (long) (phaseSeconds * 1e9);
@@ -45,15 +60,22 @@ final class RelayScenario {
 
     /** {@code serverPid}: the server's process, whose CPU use is measured at saturation (-1: none). */
     Results.Relay runOn(BenchClient.Wire wire, int port, long serverPid) {
-        List<BenchClient> clients = connect(wire, port);
+        LeanClients lean = client.equals(LEAN) ? new LeanClients() : null;
+        List<SimulatedUser> clients = List.of();
         try {
-            saturate(clients, phaseNanos / 2, -1); // warm-up: let the JIT and the buffers settle
+            clients = connect(wire, port, lean);
+            long warmUpStart = System.nanoTime();
+            List<Double> warmUpRates = warmUp(clients);
+            double warmUp = (System.nanoTime() - warmUpStart) / 1e9;
             Saturation measured = saturate(clients, phaseNanos, serverPid);
             double saturation = measured.rate();
             Results.CpuUse cpu = measured.cpu();
-            System.out.printf("  relay: saturation %.0f signals/s; cores used: server %s, generator %.2f; limited by %s%n",
-                    saturation, cpu.serverCores() == null ? "n/a" : String.format("%.2f", cpu.serverCores()),
-                    cpu.generatorCores(), cpu.limitedBy());
+            System.out.printf("  relay warm-up, signals/s every %.1f s: %s%n", warmUp / warmUpRates.size(),
+                    warmUpRates.stream().map(rate -> String.format("%.0f", rate)).toList());
+            System.out.printf("  relay (%s client, warmed up %.0f s): saturation %.0f signals/s; cores used: server %s, "
+                    + "generator %.2f (%.1f µs a signal); limited by %s%n", client, warmUp, saturation,
+                    cpu.serverCores() == null ? "n/a" : String.format("%.2f", cpu.serverCores()), cpu.generatorCores(),
+                    cpu.generatorCores() * 1e6 / saturation, cpu.limitedBy());
             List<Results.LoadPoint> points = new ArrayList<>();
             for (double fraction : FRACTIONS) {
                 Results.LoadPoint point = paced(clients, fraction, saturation * fraction);
@@ -61,21 +83,27 @@ final class RelayScenario {
                         fraction * 100, point.achievedPerSecond(), point.p50(), point.p99(), point.max(), point.lost());
                 points.add(point);
             }
-            return new Results.Relay(users, roomSize, saturation, cpu, points);
+            return new Results.Relay(users, roomSize, client, warmUp, warmUpRates, saturation, cpu, points);
         } finally {
-            clients.forEach(BenchClient::close);
+            if (lean != null) {
+                lean.close();
+            } else {
+                clients.forEach(SimulatedUser::close);
+            }
         }
     }
 
-    private List<BenchClient> connect(BenchClient.Wire wire, int port) {
-        HttpClient http = HttpClient.newHttpClient();
-        List<CompletableFuture<BenchClient>> joins = new ArrayList<>();
+    /** Joins the users ({@code lean}: on those lean clients; null: on java.net.http) and waits for presence to settle. */
+    private List<SimulatedUser> connect(BenchClient.Wire wire, int port, LeanClients lean) {
+        HttpClient http = lean == null ? HttpClient.newHttpClient() : null;
+        List<CompletableFuture<? extends SimulatedUser>> joins = new ArrayList<>();
         long runId = System.nanoTime(); // rooms of their own, whatever ran on this server before
         for (int i = 0; i < users; i++) {
-            joins.add(BenchClient.join(http, wire, port, "relay-" + runId + "-" + i / roomSize, "R" + i, this::arrived)
-                    .orTimeout(30, TimeUnit.SECONDS));
+            String room = "relay-" + runId + "-" + i / roomSize;
+            joins.add((lean != null ? lean.join(wire, port, room, "R" + i, this::arrived)
+                    : BenchClient.join(http, wire, port, room, "R" + i, this::arrived)).orTimeout(30, TimeUnit.SECONDS));
         }
-        List<BenchClient> clients = joins.stream().map(CompletableFuture::join).toList();
+        List<SimulatedUser> clients = joins.stream().<SimulatedUser>map(CompletableFuture::join).toList();
         long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
         while (clients.stream().anyMatch(client -> client.peers.size() < roomSize - 1)) {
             if (System.nanoTime() > deadline) {
@@ -95,12 +123,35 @@ final class RelayScenario {
         }
     }
 
+    /**
+     * Saturates in short windows (2 s) until the rate stops rising: at least 10 s, then until none of the last three
+     * windows beat the best before them by 3%, at most 30 s (for shorter phases: a quarter, two and five phases). A
+     * server compiles its hot code as it runs, and on one core the compiler takes turns with the server: step 3's
+     * rate can climb for half a minute. Returns each window's rate.
+     */
+    private List<Double> warmUp(List<SimulatedUser> clients) {
+        long window = Math.min(TimeUnit.SECONDS.toNanos(2), phaseNanos / 4);
+        long least = Math.min(TimeUnit.SECONDS.toNanos(10), 2 * phaseNanos);
+        long most = Math.min(TimeUnit.SECONDS.toNanos(30), 5 * phaseNanos);
+        long start = System.nanoTime();
+        List<Double> rates = new ArrayList<>();
+        double best = 0;
+        int flat = 0;
+        while (System.nanoTime() - start < most && (System.nanoTime() - start < least || flat < 3)) {
+            double rate = saturate(clients, window, -1).rate();
+            flat = rate > best * 1.03 ? 0 : flat + 1;
+            best = Math.max(best, rate);
+            rates.add(Math.rint(rate));
+        }
+        return rates;
+    }
+
     /** Signals delivered per second at saturation, and the CPU used over the same window. */
     private record Saturation(double rate, Results.CpuUse cpu) {
     }
 
     /** Keeps {@code inFlight} signals under way for {@code nanos}, measuring the CPU of {@code serverPid} and this process. */
-    private Saturation saturate(List<BenchClient> clients, long nanos, long serverPid) {
+    private Saturation saturate(List<SimulatedUser> clients, long nanos, long serverPid) {
         Semaphore permits = new Semaphore(inFlight);
         window = permits;
         long sent = 0;
@@ -125,7 +176,7 @@ final class RelayScenario {
     }
 
     /** Sends at {@code perSecond} on a fixed schedule for one phase and measures the latency. */
-    private Results.LoadPoint paced(List<BenchClient> clients, double fraction, double perSecond) {
+    private Results.LoadPoint paced(List<SimulatedUser> clients, double fraction, double perSecond) {
         long messages = (long) (perSecond * phaseNanos / 1e9);
         long receivedBefore = received.get();
         latencyMicros.getIntervalHistogram();
@@ -142,15 +193,15 @@ final class RelayScenario {
                 latency.getMaxValue() / 1000.0);
     }
 
-    private static void sendOne(List<BenchClient> clients, long sentAt, long sequence) {
+    private static void sendOne(List<SimulatedUser> clients, long sentAt, long sequence) {
         ThreadLocalRandom random = ThreadLocalRandom.current();
-        BenchClient from = clients.get(random.nextInt(clients.size()));
+        SimulatedUser from = clients.get(random.nextInt(clients.size()));
         List<String> peers = from.peers;
         from.signal(peers.get(random.nextInt(peers.size())), sentAt, sequence % 10 == 0);
     }
 
     /** Waits up to 5 s for {@code expected} signals in all (0: until arrivals stop); returns how many are missing. */
-    private long drain(List<BenchClient> clients, long expected) {
+    private long drain(List<SimulatedUser> clients, long expected) {
         long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(5);
         long last = -1;
         while (System.nanoTime() < deadline) {

@@ -82,10 +82,13 @@ public final class Results {
     /**
      * Scenario 3: signals per second through the server at saturation, and latency (send to receipt, from the
      * time each signal was due, so a stalled server cannot hide its delay) at fractions of that rate.
-     * {@code atSaturation}: the CPU the server and the load generator used while the saturation rate was measured.
+     * {@code client}: what the simulated users ran on ("lean": {@link LeanClients}; "java.net.http");
+     * {@code warmUpSeconds}: how long they saturated the server before it was measured, until its rate stopped
+     * rising, and {@code warmUpRates} its rate in each window of that; {@code atSaturation}: the CPU the server and
+     * the load generator used while the saturation rate was measured.
      */
-    public record Relay(int users, int roomSize, double saturationPerSecond, CpuUse atSaturation,
-            List<LoadPoint> latencyByLoad) {
+    public record Relay(int users, int roomSize, String client, double warmUpSeconds, List<Double> warmUpRates,
+            double saturationPerSecond, CpuUse atSaturation, List<LoadPoint> latencyByLoad) {
 
         /** The point measured at half of the saturation rate. */
         public LoadPoint atHalf() {
@@ -94,13 +97,15 @@ public final class Results {
     }
 
     /**
-     * CPU used over {@code seconds} of wall time, in cores (CPU seconds per second, all threads): by the server
-     * (null if not measured) and by the load generator; {@code busyByCpu}: how busy each CPU of the machine was
-     * (cpu0, cpu1, ...; 0 to 1), by any process. {@code limitedBy}: what the bottleneck was, as far as these figures
-     * tell ("server", "generator", "other processes on ...", "neither CPU full", ...).
+     * CPU used over {@code seconds} of wall time, in cores (CPU seconds per second, all threads, from
+     * /proc/PID/stat): by the server (null if not measured) and by the load generator. {@code busyByCpu}: how busy
+     * each CPU of the machine was (cpu0, cpu1, ...; 0 to 1), by anything; {@code otherCores}: what of that, on the
+     * CPUs server and generator could use, was neither of them nor interrupts (other processes, a hypervisor's
+     * steal). {@code limitedBy}: what the bottleneck was, as far as these figures tell ("server", "generator",
+     * "other load on ...", "neither CPU full", ...).
      */
     public record CpuUse(double seconds, Double serverCores, double generatorCores, List<Double> busyByCpu,
-            String limitedBy) {
+            double otherCores, String limitedBy) {
     }
 
     public record LoadPoint(double fraction, double targetPerSecond, double achievedPerSecond, long messages,

@@ -13,9 +13,9 @@ import org.junit.jupiter.api.Test;
 /** The goals: each a ratio within one run, from the pinned pass. */
 class GoalsTest {
 
-    private static final Results.CpuUse SERVER_BOUND = new Results.CpuUse(8, 0.99, 0.6, List.of(1.0, 0.6), "server");
+    private static final Results.CpuUse SERVER_BOUND = new Results.CpuUse(8, 0.99, 0.6, List.of(1.0, 0.6), 0, "server");
     private static final Results.CpuUse GENERATOR_BOUND =
-            new Results.CpuUse(8, 0.7, 0.98, List.of(0.7, 1.0), "generator");
+            new Results.CpuUse(8, 0.7, 0.98, List.of(0.7, 1.0), 0, "generator");
 
     @Test
     void everyGoalIsARatioFromTheMainPass() {
@@ -74,7 +74,7 @@ class GoalsTest {
         return new Results.ServerResults(name, "command", null, new Results.Affinity("0", "1"),
                 new Results.Capacity(19_000, held, 50, 0, 40, List.of(), 0, 0, 0, null, null, heapPerUser, "1"),
                 new Results.Join(2_000, 200, 50, 0, 2, joinP99, joinP99 * 2, null),
-                new Results.Relay(100, 10, saturation, cpu, List.of(
+                new Results.Relay(100, 10, "lean", 6, List.of(), saturation, cpu, List.of(
                         new Results.LoadPoint(0.5, saturation / 2, saturation / 2, 1, 0, 1, p99AtHalf, p99AtHalf))));
     }
 }

@@ -41,7 +41,18 @@ class LoadGeneratorSmokeTest {
 
     @Test
     void relayedSignalsAreAllDeliveredAndTimed() {
-        Results.Relay relay = new RelayScenario(10, 5, 0.5, 50).run(server);
+        relayOn(RelayScenario.LEAN);
+    }
+
+    /** The relay's users on java.net.http, as the join and capacity scenarios' are: the bench can compare both. */
+    @Test
+    void relayedSignalsAreAllDeliveredOnJavaNetHttpToo() {
+        relayOn(RelayScenario.JAVA_NET_HTTP);
+    }
+
+    private static void relayOn(String client) {
+        Results.Relay relay = new RelayScenario(10, 5, 0.5, 50, client).run(server);
+        assertEquals(client, relay.client());
         assertTrue(relay.saturationPerSecond() > 0, relay::toString);
         // The CPU both sides used at saturation, and what limited it, are measured.
         Results.CpuUse cpu = relay.atSaturation();

@@ -59,12 +59,12 @@ class ReportWriterTest {
                 () -> assertContains(markdown, "| CPUs: server / generator (read back) | 0-7 / 0-7 | 0-7 / 0-7 |"),
                 () -> assertContains(markdown, "| Server's JVM garbage collector | Serial | n/a |"),
                 () -> assertContains(markdown, "| Join p50 / p99 at 200 joins/s (ms) | 2.50 / 7.89 | 4.00 / 12.34 |"),
-                () -> assertContains(markdown, "| Cores used at saturation: server / generator | 0.99 / 0.62 | 0.71 / 0.98 |"),
+                () -> assertContains(markdown, "| Cores used at saturation: server / generator / other load | 0.99 / 0.62 / 0.01 | 0.71 / 0.98 / 0.00 |"),
                 () -> assertContains(markdown, "| Saturation limited by | server | generator |"),
                 () -> assertContains(markdown, "| Relay p50 / p99 at 50% of saturation (ms) | 1.23 / 3.46 | 2.00 / 6.00 |"),
                 () -> assertContains(markdown, "**socket.io's saturation figure is the load generator's, not the "
-                        + "server's**: the generator's CPU was the bottleneck (server 0.71 cores, generator 0.98; CPUs "
-                        + "busy 72 / 99 %)."),
+                        + "server's**: the generator's CPU was the bottleneck (server 0.71 cores, generator 0.98, other load "
+                        + "0.00; CPUs busy 72 / 99 %)."),
                 () -> assertContains(markdown, "| Users held / target | 10000 / 10000 | 9990 / 10000 |"),
                 () -> assertContains(markdown, "| Time to connect them (s) | 4.25 | 6.50 |"),
                 () -> assertContains(markdown, "| RSS at peak (MiB) | 300.0 | 400.0 |"),
@@ -75,6 +75,13 @@ class ReportWriterTest {
                 () -> assertContains(markdown, "| p99 (ms) | 7.89 | 12.34 |"),
                 () -> assertContains(markdown, "| p99 (ms) | 5.50 | 9.00 |"),
                 () -> assertContains(markdown, "| Saturation (signals/s) | 12346 | 8000 |"),
+                () -> assertContains(markdown, "| Client | lean | java.net.http |"),
+                () -> assertContains(markdown, "| Warm-up at saturation, until the rate stopped rising (s) | 12.00 | 6.00 |"),
+                () -> assertContains(markdown, "| Rate in the last three warm-up windows (signals/s) | 12000 / 12300 / 12100 "
+                        + "| 14000 / 15000 |"),
+                // 0.99 cores / 12345.6 signals/s = 80.2 µs; 0.62 / 12345.6 = 50.2 µs; 0.71 / 8000 = 88.8, 0.98 / 8000 = 122.5
+                () -> assertContains(markdown, "| CPU per signal at saturation: server / generator (µs) | 80.2 / 50.2 | "
+                        + "88.8 / 122.5 |"),
                 () -> assertContains(markdown, "| Saturation (signals/s) | 20000 | 15000 |"),
                 () -> assertContains(markdown, "| Busy CPU 0 / 1 at saturation, any process (%) | 100 / 63 | 72 / 99 |"),
                 // The half-load point of step3, pinned: fraction, target, achieved, p50, p99, max, lost.
@@ -109,7 +116,7 @@ class ReportWriterTest {
         Results.Report empty = new Results.Report("2025-11-25T20:00:00Z", 1, null,
                 new Results.Pinning(false, null, null, "only 1 CPU available: not pinned"),
                 List.of(new Results.Pass("unpinned", false, List.of(new Results.ServerResults("step3", "java", null,
-                        null, null, null, new Results.Relay(0, 2, 0, null, List.of()))))),
+                        null, null, null, new Results.Relay(0, 2, null, 0, List.of(), 0, null, List.of()))))),
                 null, List.of());
         ReportWriter.write(empty, directory);
 
@@ -150,9 +157,9 @@ class ReportWriterTest {
 
     private static Results.Report report() {
         long mib = 1024 * 1024;
-        Results.CpuUse serverBound = new Results.CpuUse(8, 0.99, 0.62, List.of(1.0, 0.63), "server");
-        Results.CpuUse generatorBound = new Results.CpuUse(8, 0.71, 0.98, List.of(0.72, 0.99), "generator");
-        Results.CpuUse shared = new Results.CpuUse(8, 1.2, 0.7, List.of(0.95, 0.97),
+        Results.CpuUse serverBound = new Results.CpuUse(8, 0.99, 0.62, List.of(1.0, 0.63), 0.01, "server");
+        Results.CpuUse generatorBound = new Results.CpuUse(8, 0.71, 0.98, List.of(0.72, 0.99), 0.0, "generator");
+        Results.CpuUse shared = new Results.CpuUse(8, 1.2, 0.7, List.of(0.95, 0.97), 0.02,
                 "server and generator together (CPUs shared)");
         Results.ServerResults step3 = new Results.ServerResults("step3", "taskset -c 0 java -cp ... Step3App", "Serial",
                 new Results.Affinity("0", "1"),
@@ -162,8 +169,8 @@ class ReportWriterTest {
                                 new Results.MemoryPoint(10_000, 300 * mib, 45 * mib)),
                         100 * mib, 300 * mib, 20.5 * 1024, 20 * mib, 45 * mib, 2560.0, "1"),
                 new Results.Join(2_000, 200, 10, 0, 2.5, 7.89, 15.0, new Results.CpuUse(10, 0.3, 0.2,
-                        List.of(0.31, 0.22), "neither CPU full")),
-                new Results.Relay(1_000, 10, 12345.6, serverBound, List.of(
+                        List.of(0.31, 0.22), 0.0, "neither CPU full")),
+                new Results.Relay(1_000, 10, "lean", 12.0, List.of(9000.0, 12000.0, 12300.0, 12100.0), 12345.6, serverBound, List.of(
                         new Results.LoadPoint(0.25, 3086.4, 3086, 30_000, 0, 0.9, 2.1, 5.0),
                         new Results.LoadPoint(0.5, 6172.8, 6170, 60_000, 0, 1.23, 3.46, 9.87),
                         new Results.LoadPoint(1.0, 12345.6, 11000, 110_000, 3, 40.0, 250.0, 800.0))));
@@ -174,18 +181,18 @@ class ReportWriterTest {
                                 new Results.MemoryPoint(10_000, 400 * mib, null)),
                         100 * mib, 400 * mib, 30.0 * 1024, null, null, null, "1"),
                 new Results.Join(2_000, 200, 10, 1, 4.0, 12.34, 30.0, null),
-                new Results.Relay(1_000, 10, 8000, generatorBound, List.of(
+                new Results.Relay(1_000, 10, "lean", 12.0, List.of(9000.0, 12000.0, 12300.0, 12100.0), 8000, generatorBound, List.of(
                         new Results.LoadPoint(0.5, 4000, 4000, 40_000, 0, 2.0, 6.0, 12.0),
                         new Results.LoadPoint(1.0, 8000, 7500, 75_000, 10, 60.0, 400.0, 1200.0))));
         Results.ServerResults step3Unpinned = new Results.ServerResults("step3", "java -cp ... Step3App", "G1",
                 new Results.Affinity("0-7", "0-7"), null,
                 new Results.Join(2_000, 200, 10, 0, 2.0, 5.5, 11.0, null),
-                new Results.Relay(1_000, 10, 20000, shared, List.of(
+                new Results.Relay(1_000, 10, "lean", 12.0, List.of(9000.0, 12000.0, 12300.0, 12100.0), 20000, shared, List.of(
                         new Results.LoadPoint(0.5, 10000, 10000, 80_000, 0, 0.8, 2.5, 7.0))));
         Results.ServerResults socketIoUnpinned = new Results.ServerResults("socket.io", "node server.js", null,
                 new Results.Affinity("0-7", "0-7"), null,
                 new Results.Join(2_000, 200, 10, 0, 3.0, 9.0, 20.0, null),
-                new Results.Relay(1_000, 10, 15000, shared, List.of(
+                new Results.Relay(1_000, 10, "java.net.http", 6.0, List.of(14000.0, 15000.0), 15000, shared, List.of(
                         new Results.LoadPoint(0.5, 7500, 7500, 60_000, 0, 1.0, 4.0, 9.0))));
         Results.BrowserResults browser = new Results.BrowserResults(List.of(
                 new Results.BrowserTiming("chromium", "step1", 5, 55.0, 70.0, List.of(50.0, 55.0, 70.0)),
