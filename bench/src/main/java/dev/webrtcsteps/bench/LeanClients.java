@@ -12,6 +12,7 @@ import java.nio.channels.SocketChannel;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.Base64;
 import java.util.List;
 import java.util.Queue;
@@ -19,23 +20,26 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.locks.LockSupport;
 import java.util.function.LongConsumer;
 
 /**
- * The relay scenario's users on a lean WebSocket client (RFC 6455, as much of it as the servers under test use):
- * plain non-blocking sockets, one thread that reads them all, frames written and parsed by hand, and a received
- * signal's send time found in its bytes without decoding them. java.net.http's WebSocket cost the load generator
- * about 30 µs of CPU per relayed signal, more than the lightest server spent relaying it: on a core of its own the
- * generator, not the server, set the saturation rate. Each user sends the same messages as a {@link BenchClient}.
+ * Simulated users on a lean WebSocket client (RFC 6455, as much of it as the servers under test use): plain
+ * non-blocking sockets, one thread that connects, upgrades and reads them all, frames written and parsed by hand,
+ * and a received signal's send time found in its bytes without decoding them. java.net.http's WebSocket cost the
+ * load generator about 30 µs of CPU per relayed signal and a core for 200 joins a second into rooms of 50: on a core
+ * of its own the generator, not the server, set the floor's saturation rate and socket.io's join times. Each user
+ * sends the same messages as a {@link BenchClient}.
  *
  * <p>Sends are written from the sending thread straight to the socket; only what the socket does not take at once
- * waits for the reading thread, which writes it when the socket can take more.
+ * (or what is sent before the upgrade is done) waits for the reading thread, which writes it when it can.
  */
 final class LeanClients implements AutoCloseable {
 
     private static final byte[] SENT_MARK_BYTES = SimulatedUser.SENT_MARK.getBytes(StandardCharsets.US_ASCII);
-    private static final int TEXT = 0x1;
+    private static final byte[] HEAD_END = "\r\n\r\n".getBytes(StandardCharsets.US_ASCII);
     private static final int CONTINUATION = 0x0;
+    private static final int TEXT = 0x1;
     private static final int CLOSE = 0x8;
     private static final int PING = 0x9;
     private static final int PONG = 0xA;
@@ -59,14 +63,14 @@ final class LeanClients implements AutoCloseable {
     }
 
     /**
-     * Connects a user and joins {@code room}; the future completes when the server has welcomed it. Signals it
-     * receives report their send time to {@code onSignalSentAt}, on this group's reading thread.
+     * Connects a user and joins {@code room}, without waiting: the future completes when the server has welcomed
+     * it. Signals it receives report their send time to {@code onSignalSentAt}, on this group's reading thread.
      */
     CompletableFuture<SimulatedUser> join(BenchClient.Wire wire, int port, String room, String name,
             LongConsumer onSignalSentAt) {
-        Lean user = new Lean(wire, onSignalSentAt);
+        Lean user = new Lean(wire, onSignalSentAt, port, BenchClient.path(wire, room, name));
         try {
-            user.open(port, BenchClient.path(wire, room, name));
+            user.connect();
         } catch (IOException | RuntimeException failed) {
             user.ended(failed);
             return user.welcomed;
@@ -90,7 +94,7 @@ final class LeanClients implements AutoCloseable {
         // Let the close frames go out and the servers answer before the sockets close under them.
         long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(2);
         while (users.stream().anyMatch(user -> user.channel.isOpen()) && System.nanoTime() < deadline) {
-            java.util.concurrent.locks.LockSupport.parkNanos(TimeUnit.MILLISECONDS.toNanos(20));
+            LockSupport.parkNanos(TimeUnit.MILLISECONDS.toNanos(20));
         }
         running = false;
         selector.wakeup();
@@ -99,9 +103,7 @@ final class LeanClients implements AutoCloseable {
         } catch (InterruptedException interrupted) {
             Thread.currentThread().interrupt();
         }
-        for (Lean user : users) {
-            user.shut();
-        }
+        users.forEach(Lean::shut);
         try {
             selector.close();
         } catch (IOException ignored) {
@@ -118,10 +120,10 @@ final class LeanClients implements AutoCloseable {
                 }
                 for (SelectionKey key : selector.selectedKeys()) {
                     Lean user = (Lean) key.attachment();
-                    if (!key.isValid()) {
-                        continue;
+                    if (key.isValid() && key.isConnectable()) {
+                        user.connected();
                     }
-                    if (key.isWritable()) {
+                    if (key.isValid() && key.isWritable()) {
                         user.flush();
                     }
                     if (key.isValid() && key.isReadable()) {
@@ -140,63 +142,60 @@ final class LeanClients implements AutoCloseable {
     /** One user: its socket, what it has read but not yet parsed, and what it has still to write. */
     private final class Lean extends SimulatedUser {
 
+        private final int port;
+        private final String pathAndQuery;
         private SocketChannel channel;
         private SelectionKey key;
-        /** Bytes read and not yet parsed: the start of a frame not yet complete (read thread only). */
-        private ByteBuffer in = ByteBuffer.allocate(64 * 1024);
+        /** Read and not yet parsed: the upgrade's answer, or a frame not yet complete (reading thread only). */
+        private ByteBuffer in = ByteBuffer.allocate(16 * 1024);
         private final ByteArrayOutputStream fragments = new ByteArrayOutputStream();
-        /** Frames the socket did not take at once, in order (guarded by this). */
+        /** Bytes the socket did not take at once, in order, the upgrade request first (guarded by this). */
         private final Queue<ByteBuffer> pending = new ArrayDeque<>();
+        /** Whether the upgrade is done: until then, frames wait in {@link #pending} (guarded by this). */
+        private boolean upgraded;
         private boolean closing;
 
-        Lean(BenchClient.Wire wire, LongConsumer onSignalSentAt) {
+        Lean(BenchClient.Wire wire, LongConsumer onSignalSentAt, int port, String pathAndQuery) {
             super(wire, onSignalSentAt);
+            this.port = port;
+            this.pathAndQuery = pathAndQuery;
         }
 
-        /** Connects and upgrades, blocking: the caller's thread, before the reading thread ever sees it. */
-        void open(int port, String pathAndQuery) throws IOException {
-            channel = SocketChannel.open(new InetSocketAddress("127.0.0.1", port));
+        /** Starts connecting, without waiting; the upgrade request waits to be written once connected. */
+        void connect() throws IOException {
+            channel = SocketChannel.open();
+            channel.configureBlocking(false);
             channel.setOption(StandardSocketOptions.TCP_NODELAY, true);
             byte[] nonce = new byte[16];
             ThreadLocalRandom.current().nextBytes(nonce);
             String request = "GET " + pathAndQuery + " HTTP/1.1\r\nHost: 127.0.0.1:" + port + "\r\nUpgrade: websocket\r\n"
                     + "Connection: Upgrade\r\nSec-WebSocket-Key: " + Base64.getEncoder().encodeToString(nonce)
                     + "\r\nSec-WebSocket-Version: 13\r\n\r\n";
-            ByteBuffer out = ByteBuffer.wrap(request.getBytes(StandardCharsets.US_ASCII));
-            while (out.hasRemaining()) {
-                channel.write(out);
+            synchronized (this) {
+                pending.add(ByteBuffer.wrap(request.getBytes(StandardCharsets.US_ASCII)));
             }
-            // The response's head; whatever follows it is the first frames (the server may speak first).
-            while (true) {
-                if (channel.read(in) < 0) {
-                    throw new IOException("closed during the upgrade");
-                }
-                int end = indexOf(in.array(), 0, in.position(), "\r\n\r\n".getBytes(StandardCharsets.US_ASCII));
-                if (end >= 0) {
-                    String head = new String(in.array(), 0, end, StandardCharsets.ISO_8859_1);
-                    if (!head.startsWith("HTTP/1.1 101")) {
-                        throw new IOException("upgrade refused: " + head.lines().findFirst().orElse(""));
-                    }
-                    in.flip().position(end + 4);
-                    in.compact();
-                    break;
-                }
-                if (!in.hasRemaining()) {
-                    throw new IOException("upgrade response too long");
-                }
-            }
-            channel.configureBlocking(false);
+            channel.connect(new InetSocketAddress("127.0.0.1", port));
         }
 
-        /** On the reading thread: from now on it reads this socket; first, what came with the upgrade's answer. */
+        /** On the reading thread: from now on it drives this socket. */
         void register() throws IOException {
-            key = channel.register(selector, SelectionKey.OP_READ, this);
             synchronized (this) {
-                if (!pending.isEmpty()) {
-                    key.interestOps(SelectionKey.OP_READ | SelectionKey.OP_WRITE);
-                }
+                key = channel.register(selector, channel.isConnectionPending() ? SelectionKey.OP_CONNECT
+                        : SelectionKey.OP_READ | SelectionKey.OP_WRITE, this);
             }
-            parse();
+        }
+
+        void connected() {
+            try {
+                if (channel.finishConnect()) {
+                    synchronized (this) {
+                        key.interestOps(SelectionKey.OP_READ | SelectionKey.OP_WRITE);
+                    }
+                }
+            } catch (IOException refused) {
+                ended(refused);
+                shut();
+            }
         }
 
         @Override
@@ -211,11 +210,15 @@ final class LeanClients implements AutoCloseable {
                     return;
                 }
                 closing = true;
+                if (!upgraded) {
+                    shut();
+                    return;
+                }
             }
             frame(CLOSE, new byte[] {0x03, (byte) 0xE8}); // 1000, normal closure
         }
 
-        /** Writes one masked frame, as a client must, or queues it behind frames still waiting. */
+        /** Writes one masked frame, as a client must, or queues it behind bytes still waiting. */
         private void frame(int opcode, byte[] payload) {
             int length = payload.length;
             int head = length < 126 ? 2 : length < 65_536 ? 4 : 10;
@@ -243,12 +246,12 @@ final class LeanClients implements AutoCloseable {
             ByteBuffer buffer = ByteBuffer.wrap(frame);
             synchronized (this) {
                 try {
-                    if (pending.isEmpty()) {
+                    if (upgraded && pending.isEmpty()) {
                         channel.write(buffer);
                     }
                     if (buffer.hasRemaining()) {
                         pending.add(buffer);
-                        if (key != null && key.isValid()) {
+                        if (upgraded && key != null && key.isValid()) {
                             key.interestOps(SelectionKey.OP_READ | SelectionKey.OP_WRITE);
                             selector.wakeup();
                         }
@@ -259,7 +262,10 @@ final class LeanClients implements AutoCloseable {
             }
         }
 
-        /** On the reading thread, when the socket takes more: what waited. */
+        /**
+         * On the reading thread, when the socket takes more: what waited. Before the upgrade is answered, only the
+         * upgrade request: frames queued meanwhile go after it.
+         */
         synchronized void flush() {
             try {
                 while (!pending.isEmpty()) {
@@ -269,6 +275,9 @@ final class LeanClients implements AutoCloseable {
                         return;
                     }
                     pending.poll();
+                    if (!upgraded) {
+                        break;
+                    }
                 }
                 key.interestOps(SelectionKey.OP_READ);
             } catch (IOException failed) {
@@ -296,14 +305,48 @@ final class LeanClients implements AutoCloseable {
                         in = larger;
                     }
                     in.put(readBuffer);
+                    if (!upgradeAnswered()) {
+                        return;
+                    }
                     parse();
                     if (read < readBuffer.capacity()) {
                         return; // drained for now
                     }
                 }
             } catch (IOException failed) {
+                ended(failed);
                 shut();
             }
+        }
+
+        /** Whether the upgrade is done, reading its answer's head if it is in {@link #in} now. */
+        private boolean upgradeAnswered() throws IOException {
+            synchronized (this) {
+                if (upgraded) {
+                    return true;
+                }
+            }
+            int end = indexOf(in.array(), 0, in.position(), HEAD_END);
+            if (end < 0) {
+                if (in.position() > 8 * 1024) {
+                    throw new IOException("upgrade answer too long");
+                }
+                return false;
+            }
+            String head = new String(in.array(), 0, end, StandardCharsets.ISO_8859_1);
+            if (!head.startsWith("HTTP/1.1 101")) {
+                throw new IOException("upgrade refused: " + head.lines().findFirst().orElse(""));
+            }
+            // Whatever follows the head is the first frames (the server may speak first).
+            in.flip().position(end + HEAD_END.length);
+            in.compact();
+            synchronized (this) {
+                upgraded = true;
+                if (!pending.isEmpty()) {
+                    key.interestOps(SelectionKey.OP_READ | SelectionKey.OP_WRITE);
+                }
+            }
+            return true;
         }
 
         /** Every whole frame in {@link #in}; an incomplete one stays for the next read. */
@@ -342,8 +385,8 @@ final class LeanClients implements AutoCloseable {
                         bytes[payload + i] ^= bytes[payload - 4 + (i & 3)];
                     }
                 }
-                frameArrived(b0 & 0x0F, (b0 & 0x80) != 0, bytes, payload, (int) length);
                 in.position(payload + (int) length);
+                frameArrived(b0 & 0x0F, (b0 & 0x80) != 0, bytes, payload, (int) length);
             }
             in.compact();
         }
@@ -362,7 +405,7 @@ final class LeanClients implements AutoCloseable {
                         }
                     }
                 }
-                case PING -> frame(PONG, java.util.Arrays.copyOfRange(bytes, from, from + length));
+                case PING -> frame(PONG, Arrays.copyOfRange(bytes, from, from + length));
                 case CLOSE -> {
                     close(); // answer it, if we did not start it
                     shut();

@@ -87,6 +87,9 @@ final class MarkdownReport {
                     + "every CPU, in one pass; \"cores used\" is CPU time (user and system, all threads, from /proc) over "
                     + "wall time.\n\n");
         }
+        out.append("**Load generator:** the join and relay scenarios' simulated users run on a lean WebSocket client "
+                + "(plain sockets, one thread reading them all; see the client rows), the capacity scenario's on "
+                + "java.net.http in processes of their own.\n\n");
         out.append("Times in ms, rates per second, KiB = 1024 bytes, MiB = 1024 KiB.\n\n");
     }
 
@@ -107,6 +110,8 @@ final class MarkdownReport {
         }
         metrics.add(new Metric<>("Join p50 / p99" + joinRate(pass) + " (ms)", s -> s.join() == null ? NOT_AVAILABLE
                 : ms(s.join().p50()) + " / " + ms(s.join().p99())));
+        metrics.add(new Metric<>("Join limited by", s -> s.join() == null || s.join().cpu() == null ? NOT_AVAILABLE
+                : text(s.join().cpu().limitedBy())));
         metrics.add(new Metric<>("Relay saturation (signals/s)",
                 s -> s.relay() == null ? NOT_AVAILABLE : rate(s.relay().saturationPerSecond())));
         metrics.add(new Metric<>("Cores used at saturation: server / generator / other load",
@@ -174,11 +179,13 @@ final class MarkdownReport {
 
     private void join() {
         section("Join", "Time from opening the connection to the welcome, at a steady join rate; the cores the "
-                + "server and the load generator used from the first measured join to the last welcome.");
+                + "server and the load generator used from the first measured join to the last welcome. At a fixed "
+                + "rate neither need be full: \"limited by\" says whether one was.");
         for (Results.Pass pass : passes) {
             out.append("### ").append(capitalized(pass.name())).append("\n\n");
             sideBySide(servers(pass), Results.ServerResults::join, List.of(
                     new Metric<>("Joins", j -> Integer.toString(j.joins())),
+                    new Metric<>("Client", j -> text(j.client())),
                     new Metric<>("Rate (joins/s)", j -> rate(j.ratePerSecond())),
                     new Metric<>("Room size (users)", j -> Integer.toString(j.roomSize())),
                     new Metric<>("p50 (ms)", j -> ms(j.p50())),
@@ -186,7 +193,8 @@ final class MarkdownReport {
                     new Metric<>("max (ms)", j -> ms(j.max())),
                     new Metric<>("Failures", j -> Integer.toString(j.failures())),
                     new Metric<>("Cores used: server / generator / other load", j -> cores(j.cpu())),
-                    new Metric<>(busyLabel(pass, ""), j -> busy(j.cpu()))));
+                    new Metric<>(busyLabel(pass, ""), j -> busy(j.cpu())),
+                    new Metric<>("Limited by", j -> j.cpu() == null ? NOT_AVAILABLE : text(j.cpu().limitedBy()))));
         }
         chart(JOIN_CHART, "Join time per server");
     }
@@ -194,9 +202,7 @@ final class MarkdownReport {
     private void relay() {
         section("Relay", "Signals per second through the server at saturation, once the rate has stopped rising, "
                 + "with the cores the server and the load generator used meanwhile; then latency (send to receipt, timed from when each signal was due) "
-                + "at fractions of each server's own saturation rate. The simulated users run on a lean WebSocket client "
-                + "(plain sockets, one thread reading them all), unless the client row says otherwise; the join and "
-                + "capacity scenarios' users on java.net.http.");
+                + "at fractions of each server's own saturation rate.");
         for (int index = 0; index < passes.size(); index++) {
             Results.Pass pass = passes.get(index);
             out.append("### ").append(capitalized(pass.name())).append("\n\n");
@@ -240,7 +246,9 @@ final class MarkdownReport {
                 + "page, the lower bound) against step3 (two pages, through the server). Not pinned.");
         Map<String, Map<String, Results.BrowserTiming>> byBrowser = browserTimings(report);
         if (byBrowser.isEmpty()) {
-            note("Not measured in this run (no browser results).");
+            note(report.browser() != null && report.browser().failure() != null
+                    ? "Not measured in this run: " + report.browser().failure().replaceAll("\\s+", " ").trim()
+                    : "Not measured in this run (no browser results).");
             return;
         }
         List<List<String>> rows = new ArrayList<>();

@@ -1,6 +1,5 @@
 package dev.webrtcsteps.bench;
 
-import java.net.http.HttpClient;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
@@ -19,13 +18,9 @@ import org.HdrHistogram.Recorder;
  * one signal in ten is offer-sized, the rest candidate-sized, as when browsers set up connections. While the
  * saturation rate is measured, so is the CPU the server and the load generator (this process) use: a saturation
  * rate is the server's only if the server, not the generator, ran out of CPU. The users are {@link LeanClients}
- * or, to compare, {@link BenchClient}s on java.net.http.
+ * or, to compare, {@link BenchClient}s on java.net.http ({@link Clients}).
  */
 final class RelayScenario {
-
-    /** The clients the relay's users can run on. */
-    static final String LEAN = "lean";
-    static final String JAVA_NET_HTTP = "java.net.http";
 
     private static final double[] FRACTIONS = {0.25, 0.5, 0.75};
 
@@ -39,14 +34,11 @@ final class RelayScenario {
     private volatile Semaphore window;
 
     RelayScenario(int users, int roomSize, double phaseSeconds, int inFlight) {
-        this(users, roomSize, phaseSeconds, inFlight, LEAN);
+        this(users, roomSize, phaseSeconds, inFlight, Clients.LEAN);
     }
 
-    /** {@code client}: {@link #LEAN} or {@link #JAVA_NET_HTTP}. */
+    /** {@code client}: what the users run on, {@link Clients#LEAN} or {@link Clients#JAVA_NET_HTTP}. */
     RelayScenario(int users, int roomSize, double phaseSeconds, int inFlight, String client) {
-        if (!client.equals(LEAN) && !client.equals(JAVA_NET_HTTP)) {
-            throw new IllegalArgumentException("no relay client called " + client);
-        }
         this.client = client;
         this.users = users;
         this.roomSize = roomSize;
@@ -60,10 +52,8 @@ final class RelayScenario {
 
     /** {@code serverPid}: the server's process, whose CPU use is measured at saturation (-1: none). */
     Results.Relay runOn(BenchClient.Wire wire, int port, long serverPid) {
-        LeanClients lean = client.equals(LEAN) ? new LeanClients() : null;
-        List<SimulatedUser> clients = List.of();
-        try {
-            clients = connect(wire, port, lean);
+        try (Clients connections = new Clients(client)) {
+            List<SimulatedUser> clients = connect(wire, port, connections);
             long warmUpStart = System.nanoTime();
             List<Double> warmUpRates = warmUp(clients);
             double warmUp = (System.nanoTime() - warmUpStart) / 1e9;
@@ -84,24 +74,16 @@ final class RelayScenario {
                 points.add(point);
             }
             return new Results.Relay(users, roomSize, client, warmUp, warmUpRates, saturation, cpu, points);
-        } finally {
-            if (lean != null) {
-                lean.close();
-            } else {
-                clients.forEach(SimulatedUser::close);
-            }
         }
     }
 
-    /** Joins the users ({@code lean}: on those lean clients; null: on java.net.http) and waits for presence to settle. */
-    private List<SimulatedUser> connect(BenchClient.Wire wire, int port, LeanClients lean) {
-        HttpClient http = lean == null ? HttpClient.newHttpClient() : null;
+    /** Joins the users and waits for presence to settle. */
+    private List<SimulatedUser> connect(BenchClient.Wire wire, int port, Clients connections) {
         List<CompletableFuture<? extends SimulatedUser>> joins = new ArrayList<>();
         long runId = System.nanoTime(); // rooms of their own, whatever ran on this server before
         for (int i = 0; i < users; i++) {
-            String room = "relay-" + runId + "-" + i / roomSize;
-            joins.add((lean != null ? lean.join(wire, port, room, "R" + i, this::arrived)
-                    : BenchClient.join(http, wire, port, room, "R" + i, this::arrived)).orTimeout(30, TimeUnit.SECONDS));
+            joins.add(connections.join(wire, port, "relay-" + runId + "-" + i / roomSize, "R" + i, this::arrived)
+                    .orTimeout(30, TimeUnit.SECONDS));
         }
         List<SimulatedUser> clients = joins.stream().<SimulatedUser>map(CompletableFuture::join).toList();
         long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);

@@ -72,11 +72,12 @@ public final class Results {
     }
 
     /**
-     * Scenario 2: time from opening the connection to the welcome, at a steady join rate; {@code cpu}: what the
-     * server and the load generator used from the first measured join to the last welcome.
+     * Scenario 2: time from opening the connection to the welcome, at a steady join rate; {@code client}: what the
+     * simulated users ran on (as for {@link Relay}); {@code cpu}: what the server and the load generator used from
+     * the first measured join to the last welcome.
      */
-    public record Join(int joins, double ratePerSecond, int roomSize, int failures, double p50, double p99,
-            double max, CpuUse cpu) {
+    public record Join(int joins, double ratePerSecond, int roomSize, String client, int failures, double p50,
+            double p99, double max, CpuUse cpu) {
     }
 
     /**
@@ -112,8 +113,11 @@ public final class Results {
             long lost, double p50, double p99, double max) {
     }
 
-    /** Scenario 4: from "click" to "data channel open" in real browsers. */
-    public record BrowserResults(List<BrowserTiming> timings) {
+    /**
+     * Scenario 4: from "click" to "data channel open" in real browsers; {@code failure}: why it could not be
+     * measured (null if it was), so that a missing browser costs the run its browser figures, not all the others.
+     */
+    public record BrowserResults(List<BrowserTiming> timings, String failure) {
     }
 
     /** {@code page}: "step1" (both peers in one page, the lower bound) or "step3" (two pages, through the server). */

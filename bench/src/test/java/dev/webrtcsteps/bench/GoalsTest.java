@@ -25,7 +25,7 @@ class GoalsTest {
                 server(Bench.WS_FLOOR, 16_000, GENERATOR_BOUND, 5.0, 80.0, 19_000, null)));
         Map<String, Results.Goal> goals = Bench.goals(pinned, new Results.BrowserResults(List.of(
                 new Results.BrowserTiming("firefox", "step1", 3, 100, 110, List.of()),
-                new Results.BrowserTiming("firefox", "step3", 3, 160, 170, List.of())))).stream()
+                new Results.BrowserTiming("firefox", "step3", 3, 160, 170, List.of())), null)).stream()
                 .collect(Collectors.toMap(Results.Goal::name, Function.identity()));
 
         Results.Goal capacity = goals.get("Capacity");
@@ -73,7 +73,7 @@ class GoalsTest {
             double joinP99, int held, Double heapPerUser) {
         return new Results.ServerResults(name, "command", null, new Results.Affinity("0", "1"),
                 new Results.Capacity(19_000, held, 50, 0, 40, List.of(), 0, 0, 0, null, null, heapPerUser, "1"),
-                new Results.Join(2_000, 200, 50, 0, 2, joinP99, joinP99 * 2, null),
+                new Results.Join(2_000, 200, 50, "lean", 0, 2, joinP99, joinP99 * 2, null),
                 new Results.Relay(100, 10, "lean", 6, List.of(), saturation, cpu, List.of(
                         new Results.LoadPoint(0.5, saturation / 2, saturation / 2, 1, 0, 1, p99AtHalf, p99AtHalf))));
     }

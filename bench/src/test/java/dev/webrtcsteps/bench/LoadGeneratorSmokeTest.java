@@ -33,7 +33,17 @@ class LoadGeneratorSmokeTest {
 
     @Test
     void joinsAreAllWelcomedAndTimed() {
-        Results.Join join = new JoinScenario(100, 200, 10).run(server);
+        joinOn(Clients.LEAN);
+    }
+
+    @Test
+    void joinsAreAllWelcomedOnJavaNetHttpToo() {
+        joinOn(Clients.JAVA_NET_HTTP);
+    }
+
+    private static void joinOn(String client) {
+        Results.Join join = new JoinScenario(100, 200, 10, client).run(server);
+        assertEquals(client, join.client());
         assertEquals(0, join.failures());
         assertTrue(join.p50() > 0 && join.p50() <= join.p99() && join.p99() <= join.max(), join::toString);
         assertTrue(join.cpu().serverCores() > 0 && join.cpu().generatorCores() > 0, join::toString);
@@ -41,13 +51,13 @@ class LoadGeneratorSmokeTest {
 
     @Test
     void relayedSignalsAreAllDeliveredAndTimed() {
-        relayOn(RelayScenario.LEAN);
+        relayOn(Clients.LEAN);
     }
 
     /** The relay's users on java.net.http, as the join and capacity scenarios' are: the bench can compare both. */
     @Test
     void relayedSignalsAreAllDeliveredOnJavaNetHttpToo() {
-        relayOn(RelayScenario.JAVA_NET_HTTP);
+        relayOn(Clients.JAVA_NET_HTTP);
     }
 
     private static void relayOn(String client) {

@@ -130,6 +130,17 @@ class ReportWriterTest {
     }
 
     @Test
+    void browsersThatCouldNotRunSayWhy() throws IOException {
+        Results.Report report = report();
+        ReportWriter.write(new Results.Report(report.startedAt(), report.durationSeconds(), report.machine(),
+                report.pinning(), report.passes(), new Results.BrowserResults(List.of(), "chromium is not installed"),
+                report.goals()), directory);
+
+        assertContains(Files.readString(directory.resolve("report.md")),
+                "_Not measured in this run: chromium is not installed_");
+    }
+
+    @Test
     void noChartOfAnEarlierRunIsLeftBehind() throws IOException {
         Path stale = Files.createDirectories(directory.resolve("charts")).resolve("latency-vs-load-unpinned.png");
         Files.write(stale, PNG_SIGNATURE);
@@ -168,7 +179,7 @@ class ReportWriterTest {
                                 new Results.MemoryPoint(5_000, 200 * mib, 32 * mib),
                                 new Results.MemoryPoint(10_000, 300 * mib, 45 * mib)),
                         100 * mib, 300 * mib, 20.5 * 1024, 20 * mib, 45 * mib, 2560.0, "1"),
-                new Results.Join(2_000, 200, 10, 0, 2.5, 7.89, 15.0, new Results.CpuUse(10, 0.3, 0.2,
+                new Results.Join(2_000, 200, 10, "lean", 0, 2.5, 7.89, 15.0, new Results.CpuUse(10, 0.3, 0.2,
                         List.of(0.31, 0.22), 0.0, "neither CPU full")),
                 new Results.Relay(1_000, 10, "lean", 12.0, List.of(9000.0, 12000.0, 12300.0, 12100.0), 12345.6, serverBound, List.of(
                         new Results.LoadPoint(0.25, 3086.4, 3086, 30_000, 0, 0.9, 2.1, 5.0),
@@ -180,24 +191,24 @@ class ReportWriterTest {
                         List.of(new Results.MemoryPoint(0, 100 * mib, null),
                                 new Results.MemoryPoint(10_000, 400 * mib, null)),
                         100 * mib, 400 * mib, 30.0 * 1024, null, null, null, "1"),
-                new Results.Join(2_000, 200, 10, 1, 4.0, 12.34, 30.0, null),
+                new Results.Join(2_000, 200, 10, "lean", 1, 4.0, 12.34, 30.0, null),
                 new Results.Relay(1_000, 10, "lean", 12.0, List.of(9000.0, 12000.0, 12300.0, 12100.0), 8000, generatorBound, List.of(
                         new Results.LoadPoint(0.5, 4000, 4000, 40_000, 0, 2.0, 6.0, 12.0),
                         new Results.LoadPoint(1.0, 8000, 7500, 75_000, 10, 60.0, 400.0, 1200.0))));
         Results.ServerResults step3Unpinned = new Results.ServerResults("step3", "java -cp ... Step3App", "G1",
                 new Results.Affinity("0-7", "0-7"), null,
-                new Results.Join(2_000, 200, 10, 0, 2.0, 5.5, 11.0, null),
+                new Results.Join(2_000, 200, 10, "lean", 0, 2.0, 5.5, 11.0, null),
                 new Results.Relay(1_000, 10, "lean", 12.0, List.of(9000.0, 12000.0, 12300.0, 12100.0), 20000, shared, List.of(
                         new Results.LoadPoint(0.5, 10000, 10000, 80_000, 0, 0.8, 2.5, 7.0))));
         Results.ServerResults socketIoUnpinned = new Results.ServerResults("socket.io", "node server.js", null,
                 new Results.Affinity("0-7", "0-7"), null,
-                new Results.Join(2_000, 200, 10, 0, 3.0, 9.0, 20.0, null),
+                new Results.Join(2_000, 200, 10, "lean", 0, 3.0, 9.0, 20.0, null),
                 new Results.Relay(1_000, 10, "java.net.http", 6.0, List.of(14000.0, 15000.0), 15000, shared, List.of(
                         new Results.LoadPoint(0.5, 7500, 7500, 60_000, 0, 1.0, 4.0, 9.0))));
         Results.BrowserResults browser = new Results.BrowserResults(List.of(
                 new Results.BrowserTiming("chromium", "step1", 5, 55.0, 70.0, List.of(50.0, 55.0, 70.0)),
                 new Results.BrowserTiming("chromium", "step3", 5, 110.0, 150.0, List.of(100.0, 110.0, 150.0)),
-                new Results.BrowserTiming("firefox", "step1", 5, 80.0, 95.5, List.of(80.0, 95.5))));
+                new Results.BrowserTiming("firefox", "step1", 5, 80.0, 95.5, List.of(80.0, 95.5))), null);
         List<Results.Goal> goals = List.of(
                 new Results.Goal("Capacity", "19,000 users", "10,000 users, 5.9 KiB heap each", 0.59, false,
                         "9,000 users short"),
