@@ -75,7 +75,7 @@ public final class BrowserSetup {
                 }
             }
         }
-        return new Results.BrowserResults(timings);
+        return new Results.BrowserResults(timings, null);
     }
 
     private interface Run {

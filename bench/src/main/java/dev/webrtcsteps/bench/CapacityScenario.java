@@ -14,7 +14,8 @@ import java.util.concurrent.locks.LockSupport;
 /**
  * Scenario 1: how many users one server process holds, and what each costs in memory. Users join rooms of
  * {@code roomSize} from {@code generators} separate processes ({@link HoldUsers}), so that no process (the
- * server included) needs more open files than it may have; memory is sampled as they arrive.
+ * server included) needs more open files than it may have; memory is sampled as they arrive. A
+ * {@code generatorLauncher} such as {@code taskset -c 1} goes in front of each generator's command.
  */
 final class CapacityScenario {
 
@@ -22,12 +23,18 @@ final class CapacityScenario {
     private final int roomSize;
     private final int generators;
     private final double joinsPerSecond;
+    private final List<String> generatorLauncher;
 
     CapacityScenario(int target, int roomSize, int generators, double joinsPerSecond) {
+        this(target, roomSize, generators, joinsPerSecond, List.of());
+    }
+
+    CapacityScenario(int target, int roomSize, int generators, double joinsPerSecond, List<String> generatorLauncher) {
         this.target = target;
         this.roomSize = roomSize;
         this.generators = generators;
         this.joinsPerSecond = joinsPerSecond;
+        this.generatorLauncher = generatorLauncher;
     }
 
     Results.Capacity run(ServerUnderTest server) throws IOException {
@@ -58,14 +65,18 @@ final class CapacityScenario {
                 LockSupport.parkNanos(TimeUnit.MILLISECONDS.toNanos(50));
             }
             double seconds = (System.nanoTime() - start) / 1e9;
+            // Read back while they still hold their users (they exit only when told to).
+            String generatorCpus = Cpus.affinity(processes.stream().map(Process::pid).toList());
             int held = sum(welcomed);
             long rssAtPeak = server.rss();
             Long heapAtPeak = server.heapAfterGc();
             memory.add(new Results.MemoryPoint(held, rssAtPeak, heapAtPeak));
-            System.out.printf("  capacity: %d of %d users held in %.1f s, %d failed%n", held, target, seconds, sum(failed));
+            System.out.printf("  capacity: %d of %d users held in %.1f s, %d failed; generators on CPUs %s%n", held,
+                    target, seconds, sum(failed), generatorCpus);
             return new Results.Capacity(target, held, roomSize, sum(failed) + (target - held - sum(failed)), seconds, memory,
                     rssBaseline, rssAtPeak, perUser(rssAtPeak - rssBaseline, held),
-                    heapBaseline, heapAtPeak, heapAtPeak == null ? null : perUser(heapAtPeak - heapBaseline, held));
+                    heapBaseline, heapAtPeak, heapAtPeak == null ? null : perUser(heapAtPeak - heapBaseline, held),
+                    generatorCpus);
         } finally {
             for (Process process : processes) {
                 process.getOutputStream().close(); // the generators let go of their users and exit
@@ -85,10 +96,11 @@ final class CapacityScenario {
     private Process startGenerator(ServerUnderTest server, int index, int users, AtomicIntegerArray welcomed,
             AtomicIntegerArray failed, AtomicIntegerArray done) throws IOException {
         String javaBin = Path.of(System.getProperty("java.home"), "bin", "java").toString();
-        Process process = new ProcessBuilder(javaBin, "-Xmx3g", "-cp", System.getProperty("java.class.path"),
+        List<String> command = new ArrayList<>(generatorLauncher);
+        command.addAll(List.of(javaBin, "-Xmx3g", "-cp", System.getProperty("java.class.path"),
                 HoldUsers.class.getName(), server.wire.name(), String.valueOf(server.port), String.valueOf(users),
-                String.valueOf(roomSize), "capacity-" + index, String.valueOf(joinsPerSecond / generators))
-                .redirectError(ProcessBuilder.Redirect.INHERIT).start();
+                String.valueOf(roomSize), "capacity-" + index, String.valueOf(joinsPerSecond / generators)));
+        Process process = new ProcessBuilder(command).redirectError(ProcessBuilder.Redirect.INHERIT).start();
         Thread reader = new Thread(() -> {
             try (BufferedReader lines = new BufferedReader(new InputStreamReader(process.getInputStream(), StandardCharsets.UTF_8))) {
                 for (String line = lines.readLine(); line != null; line = lines.readLine()) {

@@ -3,12 +3,14 @@ package dev.webrtcsteps.bench;
 import static dev.webrtcsteps.bench.ReportWriter.BROWSER_CHART;
 import static dev.webrtcsteps.bench.ReportWriter.GIB;
 import static dev.webrtcsteps.bench.ReportWriter.JOIN_CHART;
-import static dev.webrtcsteps.bench.ReportWriter.LATENCY_CHART;
 import static dev.webrtcsteps.bench.ReportWriter.MEMORY_CHART;
+import static dev.webrtcsteps.bench.ReportWriter.SATURATION_CHART;
 import static dev.webrtcsteps.bench.ReportWriter.browserTimings;
 import static dev.webrtcsteps.bench.ReportWriter.kib;
+import static dev.webrtcsteps.bench.ReportWriter.latencyChart;
 import static dev.webrtcsteps.bench.ReportWriter.mib;
 import static dev.webrtcsteps.bench.ReportWriter.ms;
+import static dev.webrtcsteps.bench.ReportWriter.passes;
 import static dev.webrtcsteps.bench.ReportWriter.orEmpty;
 import static dev.webrtcsteps.bench.ReportWriter.percent;
 import static dev.webrtcsteps.bench.ReportWriter.rate;
@@ -22,36 +24,42 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
 import java.util.function.Function;
+import java.util.stream.IntStream;
+import java.util.stream.Stream;
 
-/** Renders report.md; {@code charts} are the file names of the charts that were written. */
+/**
+ * Renders report.md; {@code charts} are the file names of the charts that were written. The first pass (pinned,
+ * when the machine allowed it) is the main one: its summary comes first and the goals are measured on it.
+ */
 final class MarkdownReport {
 
     private static final String NOT_AVAILABLE = "n/a";
 
     private final Results.Report report;
-    private final List<Results.ServerResults> servers;
+    private final List<Results.Pass> passes;
     private final Set<String> charts;
     private final StringBuilder out = new StringBuilder();
 
     MarkdownReport(Results.Report report, Set<String> charts) {
         this.report = report;
-        this.servers = servers(report);
+        this.passes = passes(report);
         this.charts = charts;
     }
 
     String render() {
         title();
+        passes.forEach(this::summary);
+        goals();
         capacity();
         join();
         relay();
         browser();
-        goals();
         return out.toString();
     }
 
     private void title() {
-        String compared = String.join(" vs ", servers.stream().map(Results.ServerResults::server).toList());
-        out.append("# Benchmark").append(compared.isEmpty() ? "" : ": " + compared).append("\n\n");
+        List<String> names = servers(report).stream().map(Results.ServerResults::server).toList();
+        out.append("# Benchmark").append(names.isEmpty() ? "" : ": " + String.join(" vs ", names)).append("\n\n");
         out.append("Run started ").append(text(report.startedAt())).append(", took ")
                 .append(String.format(Locale.ROOT, "%.0f", report.durationSeconds())).append(" s.\n\n");
         Results.Machine machine = report.machine();
@@ -61,55 +69,167 @@ final class MarkdownReport {
                     text(machine.os()), machine.cores(), machine.memoryBytes() / GIB, text(machine.java()),
                     text(machine.node()), text(machine.socketIo()), machine.openFilesLimit()));
         }
+        Results.Pinning pinning = report.pinning();
+        if (pinning != null && pinning.applied()) {
+            out.append("**CPUs:** in the pinned pass each server ran on CPU ").append(pinning.serverCpus())
+                    .append(" (`taskset -c ").append(pinning.serverCpus()).append(" <command>`) and the load generator on CPU ")
+                    .append(pinning.generatorCpus()).append(": the bench's own JVM, every thread of it, and the capacity "
+                            + "scenario's generator processes (`taskset -c ").append(pinning.generatorCpus())
+                    .append("`). In the unpinned pass they all share every CPU. The CPUs each process could use were "
+                            + "read back from /proc while it ran (below, per server). Capacity runs once, pinned; the "
+                            + "browser scenario runs unpinned. \"Cores used\" is CPU time (user and system, all threads, "
+                            + "from /proc) over wall time; \"other load\" is what else kept those CPUs busy (other "
+                            + "processes, a hypervisor's steal; not interrupts, which are mostly the kernel's network work "
+                            + "for ours). A figure is the server's only if the server, not the load generator, was the "
+                            + "bottleneck (\"limited by\").\n\n");
+        } else if (pinning != null) {
+            out.append("**CPUs:** ").append(text(pinning.note())).append(". Servers and the load generator shared "
+                    + "every CPU, in one pass; \"cores used\" is CPU time (user and system, all threads, from /proc) over "
+                    + "wall time.\n\n");
+        }
+        out.append("**Load generator:** the join and relay scenarios' simulated users run on a lean WebSocket client "
+                + "(plain sockets, one thread reading them all; see the client rows), the capacity scenario's on "
+                + "java.net.http in processes of their own.\n\n");
         out.append("Times in ms, rates per second, KiB = 1024 bytes, MiB = 1024 KiB.\n\n");
     }
 
+    /** A pass at a glance: one row per key figure, one column per server. */
+    private void summary(Results.Pass pass) {
+        section(passTitle(pass), null);
+        List<Metric<Results.ServerResults>> metrics = new ArrayList<>();
+        metrics.add(new Metric<>("CPUs: server / generator (read back)", s -> s.affinity() == null ? NOT_AVAILABLE
+                : text(s.affinity().server()) + " / " + text(s.affinity().generator())));
+        if (servers(pass).stream().anyMatch(s -> s.gc() != null)) {
+            metrics.add(new Metric<>("Server's JVM garbage collector", s -> text(s.gc())));
+        }
+        if (servers(pass).stream().anyMatch(s -> s.capacity() != null)) {
+            metrics.add(new Metric<>("Heap after GC per user (KiB)", s -> s.capacity() == null
+                    || s.capacity().heapPerUser() == null ? NOT_AVAILABLE : kib(s.capacity().heapPerUser())));
+            metrics.add(new Metric<>("RSS per user (KiB)",
+                    s -> s.capacity() == null ? NOT_AVAILABLE : kib(s.capacity().rssPerUser())));
+        }
+        metrics.add(new Metric<>("Join p50 / p99" + joinRate(pass) + " (ms)", s -> s.join() == null ? NOT_AVAILABLE
+                : ms(s.join().p50()) + " / " + ms(s.join().p99())));
+        metrics.add(new Metric<>("Join limited by", s -> s.join() == null || s.join().cpu() == null ? NOT_AVAILABLE
+                : text(s.join().cpu().limitedBy())));
+        metrics.add(new Metric<>("Relay saturation (signals/s)",
+                s -> s.relay() == null ? NOT_AVAILABLE : rate(s.relay().saturationPerSecond())));
+        metrics.add(new Metric<>("Cores used at saturation: server / generator / other load",
+                s -> s.relay() == null ? NOT_AVAILABLE : cores(s.relay().atSaturation())));
+        metrics.add(new Metric<>("Saturation limited by",
+                s -> s.relay() == null || s.relay().atSaturation() == null ? NOT_AVAILABLE
+                        : text(s.relay().atSaturation().limitedBy())));
+        metrics.add(new Metric<>("Relay p50 / p99 at 50% of saturation (ms)",
+                s -> s.relay() == null || s.relay().atHalf() == null ? NOT_AVAILABLE
+                        : ms(s.relay().atHalf().p50()) + " / " + ms(s.relay().atHalf().p99())));
+        sideBySide(servers(pass), s -> s, metrics);
+        // Said plainly: a saturation figure the server did not set is not the server's.
+        for (Results.ServerResults server : servers(pass)) {
+            Results.CpuUse cpu = server.relay() == null ? null : server.relay().atSaturation();
+            if (cpu == null || "server".equals(cpu.limitedBy())) {
+                continue;
+            }
+            String used = String.format(Locale.ROOT, "server %s cores, generator %.2f, other load %.2f; CPUs busy %s %%",
+                    cpu.serverCores() == null ? NOT_AVAILABLE : ratio(cpu.serverCores()), cpu.generatorCores(),
+                    cpu.otherCores(), busy(cpu));
+            if ("generator".equals(cpu.limitedBy())) {
+                out.append("**").append(server.server()).append("'s saturation figure is the load generator's, not the "
+                        + "server's**: the generator's CPU was the bottleneck (").append(used).append(").\n\n");
+            } else {
+                note(server.server() + "'s saturation figure is not the server's alone: limited by " + cpu.limitedBy()
+                        + " (" + used + ").");
+            }
+        }
+    }
+
+    private static String passTitle(Results.Pass pass) {
+        return pass.pinned() ? "Pinned: one core per server, the load generator on another"
+                : "Unpinned: server and load generator share the cores";
+    }
+
+    private String joinRate(Results.Pass pass) {
+        return servers(pass).stream().filter(s -> s.join() != null).findFirst()
+                .map(s -> " at " + rate(s.join().ratePerSecond()) + " joins/s").orElse("");
+    }
+
     private void capacity() {
-        section("Capacity", "Users connected in rooms up to the target, memory sampled as they arrive. "
-                + "Heap is measured after a full GC, so only for the Java server.");
-        sideBySide(Results.ServerResults::capacity, List.of(
-                new Metric<>("Users held / target", c -> c.held() + " / " + c.target()),
-                new Metric<>("Room size (users)", c -> Integer.toString(c.roomSize())),
-                new Metric<>("Time to connect them (s)", c -> seconds(c.secondsToConnect())),
-                new Metric<>("RSS at baseline (MiB)", c -> mib(c.rssBaseline())),
-                new Metric<>("RSS at peak (MiB)", c -> mib(c.rssAtPeak())),
-                new Metric<>("RSS per user (KiB)", c -> kib(c.rssPerUser())),
-                new Metric<>("Heap after GC per user (KiB)",
-                        c -> c.heapPerUser() == null ? NOT_AVAILABLE : kib(c.heapPerUser())),
-                new Metric<>("Failures", c -> Integer.toString(c.failures()))));
-        chart(MEMORY_CHART, "Memory vs connected users");
+        for (Results.Pass pass : passes) {
+            if (servers(pass).stream().noneMatch(s -> s.capacity() != null)) {
+                continue;
+            }
+            section("Capacity (" + pass.name() + ")", "Users connected in rooms up to the target, memory sampled as "
+                    + "they arrive. Heap is measured after a full GC, so only for the Java server.");
+            sideBySide(servers(pass), Results.ServerResults::capacity, List.of(
+                    new Metric<>("Users held / target", c -> c.held() + " / " + c.target()),
+                    new Metric<>("Room size (users)", c -> Integer.toString(c.roomSize())),
+                    new Metric<>("Time to connect them (s)", c -> seconds(c.secondsToConnect())),
+                    new Metric<>("RSS at baseline (MiB)", c -> mib(c.rssBaseline())),
+                    new Metric<>("RSS at peak (MiB)", c -> mib(c.rssAtPeak())),
+                    new Metric<>("RSS per user (KiB)", c -> kib(c.rssPerUser())),
+                    new Metric<>("Heap after GC per user (KiB)",
+                            c -> c.heapPerUser() == null ? NOT_AVAILABLE : kib(c.heapPerUser())),
+                    new Metric<>("Failures", c -> Integer.toString(c.failures())),
+                    new Metric<>("Generator processes' CPUs (read back)", c -> text(c.generatorCpus()))));
+            chart(MEMORY_CHART, "Memory vs connected users");
+            return;
+        }
+        section("Capacity", null);
+        note("Not measured in this run.");
     }
 
     private void join() {
-        section("Join", "Time from opening the connection to the welcome, at a steady join rate.");
-        sideBySide(Results.ServerResults::join, List.of(
-                new Metric<>("Joins", j -> Integer.toString(j.joins())),
-                new Metric<>("Rate (joins/s)", j -> rate(j.ratePerSecond())),
-                new Metric<>("Room size (users)", j -> Integer.toString(j.roomSize())),
-                new Metric<>("p50 (ms)", j -> ms(j.p50())),
-                new Metric<>("p99 (ms)", j -> ms(j.p99())),
-                new Metric<>("max (ms)", j -> ms(j.max())),
-                new Metric<>("Failures", j -> Integer.toString(j.failures()))));
+        section("Join", "Time from opening the connection to the welcome, at a steady join rate; the cores the "
+                + "server and the load generator used from the first measured join to the last welcome. At a fixed "
+                + "rate neither need be full: \"limited by\" says whether one was.");
+        for (Results.Pass pass : passes) {
+            out.append("### ").append(capitalized(pass.name())).append("\n\n");
+            sideBySide(servers(pass), Results.ServerResults::join, List.of(
+                    new Metric<>("Joins", j -> Integer.toString(j.joins())),
+                    new Metric<>("Client", j -> text(j.client())),
+                    new Metric<>("Rate (joins/s)", j -> rate(j.ratePerSecond())),
+                    new Metric<>("Room size (users)", j -> Integer.toString(j.roomSize())),
+                    new Metric<>("p50 (ms)", j -> ms(j.p50())),
+                    new Metric<>("p99 (ms)", j -> ms(j.p99())),
+                    new Metric<>("max (ms)", j -> ms(j.max())),
+                    new Metric<>("Failures", j -> Integer.toString(j.failures())),
+                    new Metric<>("Cores used: server / generator / other load", j -> cores(j.cpu())),
+                    new Metric<>(busyLabel(pass, ""), j -> busy(j.cpu())),
+                    new Metric<>("Limited by", j -> j.cpu() == null ? NOT_AVAILABLE : text(j.cpu().limitedBy()))));
+        }
         chart(JOIN_CHART, "Join time per server");
     }
 
     private void relay() {
-        section("Relay", "Signals per second through the server at saturation, then latency (send to receipt, "
-                + "timed from when each signal was due) at fractions of each server's own saturation rate.");
-        sideBySide(Results.ServerResults::relay, List.of(
-                new Metric<>("Users", r -> Integer.toString(r.users())),
-                new Metric<>("Room size (users)", r -> Integer.toString(r.roomSize())),
-                new Metric<>("Saturation (signals/s)", r -> rate(r.saturationPerSecond()))));
-        for (Results.ServerResults server : servers) {
-            if (server.relay() != null) {
-                latencyByLoad(server.server(), orEmpty(server.relay().latencyByLoad()));
+        section("Relay", "Signals per second through the server at saturation, once the rate has stopped rising, "
+                + "with the cores the server and the load generator used meanwhile; then latency (send to receipt, timed from when each signal was due) "
+                + "at fractions of each server's own saturation rate.");
+        for (int index = 0; index < passes.size(); index++) {
+            Results.Pass pass = passes.get(index);
+            out.append("### ").append(capitalized(pass.name())).append("\n\n");
+            sideBySide(servers(pass), Results.ServerResults::relay, List.of(
+                    new Metric<>("Users", r -> Integer.toString(r.users())),
+                    new Metric<>("Room size (users)", r -> Integer.toString(r.roomSize())),
+                    new Metric<>("Client", r -> text(r.client())),
+                    new Metric<>("Warm-up at saturation, until the rate stopped rising (s)", r -> seconds(r.warmUpSeconds())),
+                    new Metric<>("Rate in the last three warm-up windows (signals/s)", r -> lastWarmUp(r)),
+                    new Metric<>("Saturation (signals/s)", r -> rate(r.saturationPerSecond())),
+                    new Metric<>("Cores used at saturation: server / generator / other load", r -> cores(r.atSaturation())),
+                    new Metric<>("CPU per signal at saturation: server / generator (µs)", r -> perSignal(r)),
+                    new Metric<>(busyLabel(pass, " at saturation"), r -> busy(r.atSaturation())),
+                    new Metric<>("Limited by", r -> r.atSaturation() == null ? NOT_AVAILABLE
+                            : text(r.atSaturation().limitedBy()))));
+            for (Results.ServerResults server : servers(pass)) {
+                if (server.relay() != null) {
+                    latencyByLoad(server.server() + ", " + pass.name(), orEmpty(server.relay().latencyByLoad()));
+                }
             }
+            chart(latencyChart(index, pass), "Relay latency vs load, " + pass.name());
         }
-        chart(LATENCY_CHART, "Relay latency vs load");
+        chart(SATURATION_CHART, "Relay saturation per server and pass");
     }
 
-    private void latencyByLoad(String server, List<Results.LoadPoint> points) {
-        out.append("### ").append(server).append(": latency by load\n\n");
+    private void latencyByLoad(String title, List<Results.LoadPoint> points) {
+        out.append("#### ").append(title).append(": latency by load\n\n");
         if (points.isEmpty()) {
             note("No load points measured.");
             return;
@@ -123,10 +243,12 @@ final class MarkdownReport {
 
     private void browser() {
         section("Browser", "From \"click\" to \"data channel open\" in real browsers: step1 (both peers in one "
-                + "page, the lower bound) against step3 (two pages, through the server).");
+                + "page, the lower bound) against step3 (two pages, through the server). Not pinned.");
         Map<String, Map<String, Results.BrowserTiming>> byBrowser = browserTimings(report);
         if (byBrowser.isEmpty()) {
-            note("Not measured in this run (no browser results).");
+            note(report.browser() != null && report.browser().failure() != null
+                    ? "Not measured in this run: " + report.browser().failure().replaceAll("\\s+", " ").trim()
+                    : "Not measured in this run (no browser results).");
             return;
         }
         List<List<String>> rows = new ArrayList<>();
@@ -147,15 +269,67 @@ final class MarkdownReport {
     }
 
     private void goals() {
-        section("Goals", null);
+        Results.Pass main = report.mainPass();
+        section("Goals", main == null ? null : "Each a ratio within this run, measured in the "
+                + main.name() + " pass" + (main.pinned() ? " (the browser goals: unpinned)." : "."));
         List<Results.Goal> goals = orEmpty(report.goals());
         if (goals.isEmpty()) {
             note("No goals evaluated in this run.");
             return;
         }
         List<List<String>> rows = goals.stream().map(g -> List.of(text(g.name()), text(g.target()),
-                text(g.measured()), g.met() ? "yes" : "NO", g.note() == null ? "" : g.note())).toList();
-        table(List.of("Goal", "Target", "Measured", "Met", "Note"), rows);
+                text(g.measured()), g.ratio() == null ? NOT_AVAILABLE : ratio(g.ratio()) + "x", g.met() ? "yes" : "NO",
+                g.note() == null ? "" : g.note())).toList();
+        table(List.of("Goal", "Target", "Measured", "Ratio", "Met", "Note"), rows);
+    }
+
+    /** "41046 / 41851 / 33115": the rates at the end of the warm-up, to show how steady the server was. */
+    private static String lastWarmUp(Results.Relay relay) {
+        List<Double> rates = orEmpty(relay.warmUpRates());
+        return rates.isEmpty() ? NOT_AVAILABLE : String.join(" / ",
+                rates.subList(Math.max(0, rates.size() - 3), rates.size()).stream().map(ReportWriter::rate).toList());
+    }
+
+    /** "18.7 / 18.5": CPU time per relayed signal, server's and generator's, in microseconds. */
+    private static String perSignal(Results.Relay relay) {
+        Results.CpuUse cpu = relay.atSaturation();
+        if (cpu == null || relay.saturationPerSecond() <= 0) {
+            return NOT_AVAILABLE;
+        }
+        double micros = 1e6 / relay.saturationPerSecond();
+        return (cpu.serverCores() == null ? NOT_AVAILABLE : String.format(Locale.ROOT, "%.1f", cpu.serverCores() * micros))
+                + " / " + String.format(Locale.ROOT, "%.1f", cpu.generatorCores() * micros);
+    }
+
+    /** "0.99 / 0.62 / 0.01": the cores server, generator and anything else (but interrupts) used. */
+    private static String cores(Results.CpuUse cpu) {
+        if (cpu == null) {
+            return NOT_AVAILABLE;
+        }
+        return (cpu.serverCores() == null ? NOT_AVAILABLE : ratio(cpu.serverCores())) + " / "
+                + ratio(cpu.generatorCores()) + " / " + ratio(cpu.otherCores());
+    }
+
+    /** "Busy CPU 0 / 1 at saturation, any process (%)": one number per CPU of the machine. */
+    private String busyLabel(Results.Pass pass, String when) {
+        int cpus = servers(pass).stream()
+                .flatMap(s -> Stream.of(s.join() == null ? null : s.join().cpu(), s.relay() == null ? null : s.relay().atSaturation()))
+                .filter(c -> c != null && c.busyByCpu() != null).mapToInt(c -> c.busyByCpu().size()).max().orElse(0);
+        String which = cpus == 0 ? "CPUs" : "CPU " + String.join(" / ",
+                IntStream.range(0, cpus).mapToObj(String::valueOf).toList());
+        return "Busy " + which + when + ", any process (%)";
+    }
+
+    /** "98 / 64": how busy each CPU of the machine was, in per cent. */
+    private static String busy(Results.CpuUse cpu) {
+        if (cpu == null || cpu.busyByCpu() == null || cpu.busyByCpu().isEmpty()) {
+            return NOT_AVAILABLE;
+        }
+        return String.join(" / ", cpu.busyByCpu().stream().map(b -> String.format(Locale.ROOT, "%.0f", b * 100)).toList());
+    }
+
+    private static String capitalized(String text) {
+        return text == null || text.isEmpty() ? NOT_AVAILABLE : Character.toUpperCase(text.charAt(0)) + text.substring(1);
     }
 
     /** A metric of one scenario: its row label, and how to format its value. */
@@ -163,7 +337,8 @@ final class MarkdownReport {
     }
 
     /** One row per metric, one column per server that ran the scenario. */
-    private <T> void sideBySide(Function<Results.ServerResults, T> scenario, List<Metric<T>> metrics) {
+    private <T> void sideBySide(List<Results.ServerResults> servers, Function<Results.ServerResults, T> scenario,
+            List<Metric<T>> metrics) {
         List<Results.ServerResults> measured = servers.stream().filter(s -> scenario.apply(s) != null).toList();
         if (measured.isEmpty()) {
             note("Not measured in this run.");

@@ -5,9 +5,12 @@ import static dev.webrtcsteps.bench.ReportWriter.JOIN_CHART;
 import static dev.webrtcsteps.bench.ReportWriter.LATENCY_CHART;
 import static dev.webrtcsteps.bench.ReportWriter.MEMORY_CHART;
 import static dev.webrtcsteps.bench.ReportWriter.MIB;
+import static dev.webrtcsteps.bench.ReportWriter.SATURATION_CHART;
 import static dev.webrtcsteps.bench.ReportWriter.browserTimings;
+import static dev.webrtcsteps.bench.ReportWriter.latencyChart;
 import static dev.webrtcsteps.bench.ReportWriter.ms;
 import static dev.webrtcsteps.bench.ReportWriter.orEmpty;
+import static dev.webrtcsteps.bench.ReportWriter.passes;
 import static dev.webrtcsteps.bench.ReportWriter.rate;
 import static dev.webrtcsteps.bench.ReportWriter.servers;
 
@@ -87,12 +90,26 @@ final class ReportCharts {
 
     /** Returns the file names of the charts written. */
     static Set<String> write(Results.Report report, Path directory) throws IOException {
-        List<Results.ServerResults> servers = servers(report);
+        List<Results.Pass> passes = passes(report);
         Set<String> written = new HashSet<>();
-        save(directory, MEMORY_CHART, memory(servers), written);
-        save(directory, LATENCY_CHART, latency(servers), written);
-        save(directory, JOIN_CHART, join(servers), written);
+        save(directory, MEMORY_CHART, memory(passes.stream().flatMap(pass -> servers(pass).stream())
+                .filter(server -> server.capacity() != null).toList()), written);
+        for (int index = 0; index < Math.max(1, passes.size()); index++) {
+            Results.Pass pass = index < passes.size() ? passes.get(index) : null;
+            save(directory, pass == null ? LATENCY_CHART : latencyChart(index, pass), latency(pass), written);
+        }
+        save(directory, JOIN_CHART, join(passes), written);
+        save(directory, SATURATION_CHART, saturation(passes), written);
         save(directory, BROWSER_CHART, browser(report), written);
+        // Another pass's latency chart left over from an earlier run would pass for this run's too.
+        try (var files = Files.list(directory)) {
+            for (Path file : files.toList()) {
+                String name = file.getFileName().toString();
+                if (name.startsWith("latency-vs-load") && !written.contains(name)) {
+                    Files.delete(file);
+                }
+            }
+        }
         return written;
     }
 
@@ -131,7 +148,8 @@ final class ReportCharts {
         return Optional.of(lineChart("Server memory vs connected users", "Connected users", "Memory (MiB)", lines));
     }
 
-    private static Optional<JFreeChart> latency(List<Results.ServerResults> servers) {
+    private static Optional<JFreeChart> latency(Results.Pass pass) {
+        List<Results.ServerResults> servers = servers(pass);
         Lines lines = new Lines();
         for (int index = 0; index < servers.size(); index++) {
             Results.ServerResults server = servers.get(index);
@@ -149,7 +167,8 @@ final class ReportCharts {
         if (lines.isEmpty()) {
             return Optional.empty();
         }
-        JFreeChart chart = lineChart("Relay latency vs load", "Achieved rate (signals/s)", "Latency (ms)", lines);
+        JFreeChart chart = lineChart("Relay latency vs load, " + pass.name(), "Achieved rate (signals/s)",
+                "Latency (ms)", lines);
         logScaleIfWide(chart.getXYPlot(), lines.data);
         return Optional.of(chart);
     }
@@ -177,18 +196,37 @@ final class ReportCharts {
         plot.setRangeAxis(axis);
     }
 
-    private static Optional<JFreeChart> join(List<Results.ServerResults> servers) {
+    /** p50 and p99 of each pass, side by side for each server. */
+    private static Optional<JFreeChart> join(List<Results.Pass> passes) {
         DefaultCategoryDataset data = new DefaultCategoryDataset();
-        for (Results.ServerResults server : servers) {
-            if (server.join() != null) {
-                data.addValue(server.join().p50(), "p50", server.server());
-                data.addValue(server.join().p99(), "p99", server.server());
+        for (Results.Pass pass : passes) {
+            for (Results.ServerResults server : servers(pass)) {
+                if (server.join() != null) {
+                    data.addValue(server.join().p50(), "p50, " + pass.name(), server.server());
+                    data.addValue(server.join().p99(), "p99, " + pass.name(), server.server());
+                }
             }
         }
         if (data.getColumnCount() == 0) {
             return Optional.empty();
         }
-        return Optional.of(barChart("Join time: connection opened to welcome", "Server", "Time (ms)", data));
+        return Optional.of(barChart("Join time: connection opened to welcome", "Server", "Time (ms)", data, "0.00"));
+    }
+
+    /** Each server's saturation rate in each pass. */
+    private static Optional<JFreeChart> saturation(List<Results.Pass> passes) {
+        DefaultCategoryDataset data = new DefaultCategoryDataset();
+        for (Results.Pass pass : passes) {
+            for (Results.ServerResults server : servers(pass)) {
+                if (server.relay() != null && server.relay().saturationPerSecond() > 0) {
+                    data.addValue(server.relay().saturationPerSecond(), pass.name(), server.server());
+                }
+            }
+        }
+        if (data.getColumnCount() == 0) {
+            return Optional.empty();
+        }
+        return Optional.of(barChart("Relay saturation", "Server", "Signals per second", data, "0"));
     }
 
     private static Optional<JFreeChart> browser(Results.Report report) {
@@ -199,7 +237,7 @@ final class ReportCharts {
             return Optional.empty();
         }
         return Optional.of(barChart("Browser setup: click to data channel open (median)", "Browser",
-                "Time (ms)", data));
+                "Time (ms)", data, "0.00"));
     }
 
     private static Color color(int index) {
@@ -222,7 +260,9 @@ final class ReportCharts {
         return chart;
     }
 
-    private static JFreeChart barChart(String title, String xLabel, String yLabel, DefaultCategoryDataset data) {
+    /** {@code format}: how the value on each bar reads, as in the tables. */
+    private static JFreeChart barChart(String title, String xLabel, String yLabel, DefaultCategoryDataset data,
+            String format) {
         JFreeChart chart = ChartFactory.createBarChart(title, xLabel, yLabel, data, PlotOrientation.VERTICAL,
                 true, false, false);
         CategoryPlot plot = chart.getCategoryPlot();
@@ -234,7 +274,7 @@ final class ReportCharts {
         }
         // The value on each bar, in the same format as the tables.
         renderer.setDefaultItemLabelGenerator(new StandardCategoryItemLabelGenerator("{2}",
-                decimalFormat("0.00")));
+                decimalFormat(format)));
         renderer.setDefaultItemLabelsVisible(true);
         plot.setBackgroundPaint(Color.WHITE);
         plot.setRangeGridlinePaint(Color.LIGHT_GRAY);

@@ -24,6 +24,7 @@ public final class ReportWriter {
     static final String LATENCY_CHART = "latency-vs-load.png";
     static final String JOIN_CHART = "join-latency.png";
     static final String BROWSER_CHART = "browser-setup.png";
+    static final String SATURATION_CHART = "relay-saturation.png";
 
     static final double KIB = 1024.0;
     static final double MIB = KIB * 1024;
@@ -53,8 +54,25 @@ public final class ReportWriter {
         new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT).writeValue(file.toFile(), report);
     }
 
+    /** The passes of the run, pinned first. */
+    static List<Results.Pass> passes(Results.Report report) {
+        return report.passes() == null ? List.of() : report.passes().stream().filter(Objects::nonNull).toList();
+    }
+
+    /** The main pass's latency chart is {@link #LATENCY_CHART}; another pass's has its name in the file's. */
+    static String latencyChart(int index, Results.Pass pass) {
+        return index == 0 ? LATENCY_CHART : "latency-vs-load-" + pass.name().replaceAll("[^A-Za-z0-9]", "") + ".png";
+    }
+
+    /** The servers of one pass. */
+    static List<Results.ServerResults> servers(Results.Pass pass) {
+        return pass == null || pass.servers() == null ? List.of()
+                : pass.servers().stream().filter(Objects::nonNull).toList();
+    }
+
+    /** The servers of the main pass (pinned, if the run was). */
     static List<Results.ServerResults> servers(Results.Report report) {
-        return report.servers() == null ? List.of() : report.servers().stream().filter(Objects::nonNull).toList();
+        return servers(report.mainPass());
     }
 
     /** Browser timings grouped by browser (in the order measured), then by page ("step1", "step3"). */

@@ -9,6 +9,7 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -21,13 +22,21 @@ import java.util.regex.Pattern;
  * A server under test, started in a process of its own the way a user starts it: a step with
  * {@code java ... dev.webrtcsteps.step3.Step3App}, the baseline with {@code node server.js}. The bench reaches it
  * only over the wire. Its memory is read from outside: resident set size from /proc, and for a Java server the
- * heap after a full GC via jcmd.
+ * heap after a full GC via jcmd. A {@code launcher} such as {@code taskset -c 0} goes in front of the command (it
+ * execs the command, so the process is the server's own).
  */
 final class ServerUnderTest implements AutoCloseable {
 
     /** HTTP/1.1: Java asks for an upgrade to HTTP/2 otherwise, which Node hands to socket.io, and nobody answers. */
     private static final HttpClient HTTP = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).build();
-    private static final Pattern HEAP_USED = Pattern.compile("heap\\s+total \\d+K, used (\\d+)K");
+    /**
+     * What GC.heap_info says is in use: one heap (G1: "garbage-first heap total ..K, used ..K") or the sum of two
+     * generations (Serial, which a JVM picks on one CPU: "def new generation" and "tenured generation"; Parallel:
+     * "PSYoungGen" and "ParOldGen").
+     */
+    private static final Pattern HEAP_USED =
+            Pattern.compile("(?:heap|generation|PSYoungGen|ParOldGen)\\s+total \\d+K, used (\\d+)K");
+    private static final Pattern GC_FLAG = Pattern.compile("-XX:\\+Use(\\w+)GC\\b");
 
     final String name;
     final BenchClient.Wire wire;
@@ -36,15 +45,18 @@ final class ServerUnderTest implements AutoCloseable {
     private final Process process;
     private final boolean java;
 
-    private ServerUnderTest(String name, BenchClient.Wire wire, int port, List<String> command, Map<String, String> environment,
-            Path directory, Path log, boolean java) throws IOException {
+    private ServerUnderTest(String name, BenchClient.Wire wire, int port, List<String> launcher, List<String> command,
+            Map<String, String> environment, Path directory, Path log, boolean java) throws IOException {
         this.name = name;
         this.wire = wire;
         this.port = port;
         this.java = java;
         this.command = environment.entrySet().stream().map(e -> e.getKey() + "=" + e.getValue() + " ").sorted()
-                .reduce("", String::concat) + String.join(" ", java ? List.of("java", "-cp", "...", command.get(command.size() - 1)) : command);
-        ProcessBuilder builder = new ProcessBuilder(command).directory(directory.toFile())
+                .reduce("", String::concat) + String.join(" ", launcher) + (launcher.isEmpty() ? "" : " ")
+                + String.join(" ", java ? List.of("java", "-cp", "...", command.get(command.size() - 1)) : command);
+        List<String> launched = new ArrayList<>(launcher);
+        launched.addAll(command);
+        ProcessBuilder builder = new ProcessBuilder(launched).directory(directory.toFile())
                 .redirectErrorStream(true).redirectOutput(log.toFile());
         builder.environment().putAll(environment);
         this.process = builder.start();
@@ -56,32 +68,54 @@ final class ServerUnderTest implements AutoCloseable {
 
     /** Step 3's own server, with its defaults but for the rate limits, which would cap the scenarios. */
     static ServerUnderTest step3(int port, Path log) throws IOException {
+        return step3(port, log, List.of());
+    }
+
+    static ServerUnderTest step3(int port, Path log, List<String> launcher) throws IOException {
         Map<String, String> settings = new HashMap<>(ONE_ADDRESS_FOR_ALL);
         settings.putAll(Map.of("RATE_LIMIT_PER_SECOND", "100000", "RATE_LIMIT_BURST", "100000"));
-        return step("step3", "dev.webrtcsteps.step3.Step3App", port, log, settings);
+        return step("step3", "dev.webrtcsteps.step3.Step3App", port, log, settings, launcher);
     }
 
     /** A step's app ({@code mainClass}) from this process's class path, which holds every step's jar. */
     static ServerUnderTest step(String name, String mainClass, int port, Path log, Map<String, String> settings)
             throws IOException {
+        return step(name, mainClass, port, log, settings, List.of());
+    }
+
+    static ServerUnderTest step(String name, String mainClass, int port, Path log, Map<String, String> settings,
+            List<String> launcher) throws IOException {
         String javaBin = Path.of(System.getProperty("java.home"), "bin", "java").toString();
         Map<String, String> environment = new HashMap<>(settings);
         environment.put("PORT", String.valueOf(port));
-        return started(new ServerUnderTest(name, BenchClient.Wire.STEP3, port,
+        return started(new ServerUnderTest(name, BenchClient.Wire.STEP3, port, launcher,
                 List.of(javaBin, "-cp", System.getProperty("java.class.path"), mainClass), environment,
                 Path.of("."), log, true), "/health");
     }
 
     /** The socket.io baseline in bench/socketio-server. */
-    static ServerUnderTest socketIo(int port, Path directory, Path log) throws IOException {
-        return started(new ServerUnderTest("socket.io", BenchClient.Wire.SOCKET_IO, port, List.of("node", "server.js"),
-                Map.of("PORT", String.valueOf(port)), directory, log, false), "/stats");
+    static ServerUnderTest socketIo(int port, Path directory, Path log, List<String> launcher) throws IOException {
+        return started(new ServerUnderTest("socket.io", BenchClient.Wire.SOCKET_IO, port, launcher,
+                List.of("node", "server.js"), Map.of("PORT", String.valueOf(port)), directory, log, false), "/stats");
     }
 
     /** The floor in bench/ws-floor: step 3's wire on the ws package, with no checks at all. */
-    static ServerUnderTest wsFloor(int port, Path directory, Path log) throws IOException {
-        return started(new ServerUnderTest("ws floor", BenchClient.Wire.STEP3, port, List.of("node", "server.js"),
-                Map.of("PORT", String.valueOf(port)), directory, log, false), "/stats");
+    static ServerUnderTest wsFloor(int port, Path directory, Path log, List<String> launcher) throws IOException {
+        return started(new ServerUnderTest("ws floor", BenchClient.Wire.STEP3, port, launcher,
+                List.of("node", "server.js"), Map.of("PORT", String.valueOf(port)), directory, log, false), "/stats");
+    }
+
+    long pid() {
+        return process.pid();
+    }
+
+    /** The garbage collector the server's JVM chose ("G1", "Serial", ...); null for a Node server. */
+    String gc() {
+        if (!java) {
+            return null;
+        }
+        Matcher flag = GC_FLAG.matcher(jcmd("VM.flags"));
+        return flag.find() ? flag.group(1) : "unknown";
     }
 
     private static ServerUnderTest started(ServerUnderTest server, String readyPath) {
@@ -129,11 +163,18 @@ final class ServerUnderTest implements AutoCloseable {
             return null;
         }
         jcmd("GC.run");
-        Matcher used = HEAP_USED.matcher(jcmd("GC.heap_info"));
-        if (!used.find()) {
-            throw new IllegalStateException("jcmd GC.heap_info gave no heap figure");
+        String info = jcmd("GC.heap_info");
+        Matcher used = HEAP_USED.matcher(info);
+        long kib = 0;
+        boolean found = false;
+        while (used.find()) {
+            kib += Long.parseLong(used.group(1));
+            found = true;
         }
-        return Long.parseLong(used.group(1)) * 1024;
+        if (!found) {
+            throw new IllegalStateException("jcmd GC.heap_info gave no heap figure: " + info);
+        }
+        return kib * 1024;
     }
 
     private String jcmd(String command) {

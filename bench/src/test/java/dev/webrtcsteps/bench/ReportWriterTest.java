@@ -19,7 +19,8 @@ class ReportWriterTest {
 
     private static final byte[] PNG_SIGNATURE = {(byte) 0x89, 'P', 'N', 'G', '\r', '\n', 0x1A, '\n'};
     private static final List<String> CHARTS = List.of(ReportWriter.MEMORY_CHART, ReportWriter.LATENCY_CHART,
-            ReportWriter.JOIN_CHART, ReportWriter.BROWSER_CHART);
+            "latency-vs-load-unpinned.png", ReportWriter.JOIN_CHART, ReportWriter.SATURATION_CHART,
+            ReportWriter.BROWSER_CHART);
 
     @TempDir
     Path directory;
@@ -32,8 +33,11 @@ class ReportWriterTest {
         Results.Report read = new ObjectMapper().readValue(directory.resolve("report.json").toFile(),
                 Results.Report.class);
         assertEquals(report, read);
-        assertEquals(12345.6, read.servers().get(0).relay().saturationPerSecond());
-        assertEquals(3.46, read.servers().get(0).relay().atHalf().p99());
+        assertEquals(12345.6, read.mainPass().servers().get(0).relay().saturationPerSecond());
+        assertEquals(3.46, read.mainPass().servers().get(0).relay().atHalf().p99());
+        assertEquals(0.99, read.mainPass().servers().get(0).relay().atSaturation().serverCores());
+        assertEquals("unpinned", read.passes().get(1).name());
+        assertEquals(0.59, read.goals().get(0).ratio());
     }
 
     @Test
@@ -45,21 +49,53 @@ class ReportWriterTest {
                 () -> assertTrue(markdown.startsWith("# Benchmark: step3 vs socket.io\n")),
                 () -> assertContains(markdown, "Run started 2025-11-25T20:00:00Z, took 601 s."),
                 () -> assertContains(markdown, "8 cores, 16.0 GiB RAM, Java 17.0.15"),
+                () -> assertContains(markdown, "each server ran on CPU 0 (`taskset -c 0 <command>`) and the load "
+                        + "generator on CPU 1"),
                 () -> assertContains(markdown, "|  | step3 | socket.io |"),
+                // The two summaries: pinned first, with memory; unpinned without.
+                () -> assertOrder(markdown, "## Pinned: one core per server", "## Unpinned: server and load generator",
+                        "## Goals", "## Capacity (pinned)", "## Join", "## Relay", "## Browser"),
+                () -> assertContains(markdown, "| CPUs: server / generator (read back) | 0 / 1 | 0 / 1 |"),
+                () -> assertContains(markdown, "| CPUs: server / generator (read back) | 0-7 / 0-7 | 0-7 / 0-7 |"),
+                () -> assertContains(markdown, "| Server's JVM garbage collector | Serial | n/a |"),
+                () -> assertContains(markdown, "| Join p50 / p99 at 200 joins/s (ms) | 2.50 / 7.89 | 4.00 / 12.34 |"),
+                () -> assertContains(markdown, "| Cores used at saturation: server / generator / other load | 0.99 / 0.62 / 0.01 | 0.71 / 0.98 / 0.00 |"),
+                () -> assertContains(markdown, "| Saturation limited by | server | generator |"),
+                () -> assertContains(markdown, "| Relay p50 / p99 at 50% of saturation (ms) | 1.23 / 3.46 | 2.00 / 6.00 |"),
+                () -> assertContains(markdown, "**socket.io's saturation figure is the load generator's, not the "
+                        + "server's**: the generator's CPU was the bottleneck (server 0.71 cores, generator 0.98, other load "
+                        + "0.00; CPUs busy 72 / 99 %)."),
                 () -> assertContains(markdown, "| Users held / target | 10000 / 10000 | 9990 / 10000 |"),
                 () -> assertContains(markdown, "| Time to connect them (s) | 4.25 | 6.50 |"),
                 () -> assertContains(markdown, "| RSS at peak (MiB) | 300.0 | 400.0 |"),
                 () -> assertContains(markdown, "| RSS per user (KiB) | 20.5 | 30.0 |"),
                 () -> assertContains(markdown, "| Heap after GC per user (KiB) | 2.5 | n/a |"),
+                () -> assertContains(markdown, "| Generator processes' CPUs (read back) | 1 | 1 |"),
                 () -> assertContains(markdown, "| Rate (joins/s) | 200 | 200 |"),
                 () -> assertContains(markdown, "| p99 (ms) | 7.89 | 12.34 |"),
+                () -> assertContains(markdown, "| p99 (ms) | 5.50 | 9.00 |"),
                 () -> assertContains(markdown, "| Saturation (signals/s) | 12346 | 8000 |"),
-                // The half-load point of step3: fraction, target, achieved, p50, p99, max, lost.
+                () -> assertContains(markdown, "| Client | lean | java.net.http |"),
+                () -> assertContains(markdown, "| Warm-up at saturation, until the rate stopped rising (s) | 12.00 | 6.00 |"),
+                () -> assertContains(markdown, "| Rate in the last three warm-up windows (signals/s) | 12000 / 12300 / 12100 "
+                        + "| 14000 / 15000 |"),
+                // 0.99 cores / 12345.6 signals/s = 80.2 µs; 0.62 / 12345.6 = 50.2 µs; 0.71 / 8000 = 88.8, 0.98 / 8000 = 122.5
+                () -> assertContains(markdown, "| CPU per signal at saturation: server / generator (µs) | 80.2 / 50.2 | "
+                        + "88.8 / 122.5 |"),
+                () -> assertContains(markdown, "| Saturation (signals/s) | 20000 | 15000 |"),
+                () -> assertContains(markdown, "| Busy CPU 0 / 1 at saturation, any process (%) | 100 / 63 | 72 / 99 |"),
+                // The half-load point of step3, pinned: fraction, target, achieved, p50, p99, max, lost.
+                () -> assertContains(markdown, "#### step3, pinned: latency by load"),
                 () -> assertContains(markdown, "| 50% | 6173 | 6170 | 1.23 | 3.46 | 9.87 | 0 |"),
+                () -> assertContains(markdown, "#### socket.io, unpinned: latency by load"),
                 () -> assertContains(markdown, "| chromium | 55.00 | 70.00 | 110.00 | 150.00 | 2.00 |"),
                 () -> assertContains(markdown, "| firefox | 80.00 | 95.50 | n/a | n/a | n/a |"),
-                () -> assertContains(markdown, "| Relay saturation | >= 10000 signals/s | 12346 signals/s | yes |  |"),
-                () -> assertContains(markdown, "| Memory per user | <= 16 KiB | 20.5 KiB | NO | RSS \\| heap |"),
+                () -> assertContains(markdown, "| Goal | Target | Measured | Ratio | Met | Note |"),
+                () -> assertContains(markdown, "| Capacity | 19,000 users | 10,000 users, 5.9 KiB heap each | 0.59x | NO | "
+                        + "9,000 users short |"),
+                () -> assertContains(markdown, "| Relay throughput per core | at least 1.5x | 12346 vs 8000 signals/s | "
+                        + "1.54x | yes | socket.io: generator \\| bound |"),
+                () -> assertContains(markdown, "| Relay latency | p99 < 5 ms | 3.46 ms | n/a | yes |  |"),
                 () -> CHARTS.forEach(chart -> assertContains(markdown, "(charts/" + chart + ")")));
     }
 
@@ -78,17 +114,52 @@ class ReportWriterTest {
     @Test
     void reportWithoutDataSkipsChartsWithANote() throws IOException {
         Results.Report empty = new Results.Report("2025-11-25T20:00:00Z", 1, null,
-                List.of(new Results.ServerResults("step3", "java", null, null,
-                        new Results.Relay(0, 2, 0, List.of()))),
+                new Results.Pinning(false, null, null, "only 1 CPU available: not pinned"),
+                List.of(new Results.Pass("unpinned", false, List.of(new Results.ServerResults("step3", "java", null,
+                        null, null, null, new Results.Relay(0, 2, null, 0, List.of(), 0, null, List.of()))))),
                 null, List.of());
         ReportWriter.write(empty, directory);
 
         String markdown = Files.readString(directory.resolve("report.md"));
+        assertContains(markdown, "**CPUs:** only 1 CPU available: not pinned.");
         assertContains(markdown, "_Not measured in this run (no browser results)._");
         assertContains(markdown, "_No load points measured._");
         assertContains(markdown, "_No goals evaluated in this run._");
         assertFalse(markdown.contains("](charts/"), markdown);
         CHARTS.forEach(chart -> assertFalse(Files.exists(directory.resolve("charts").resolve(chart)), chart));
+    }
+
+    @Test
+    void browsersThatCouldNotRunSayWhy() throws IOException {
+        Results.Report report = report();
+        ReportWriter.write(new Results.Report(report.startedAt(), report.durationSeconds(), report.machine(),
+                report.pinning(), report.passes(), new Results.BrowserResults(List.of(), "chromium is not installed"),
+                report.goals()), directory);
+
+        assertContains(Files.readString(directory.resolve("report.md")),
+                "_Not measured in this run: chromium is not installed_");
+    }
+
+    @Test
+    void noChartOfAnEarlierRunIsLeftBehind() throws IOException {
+        Path stale = Files.createDirectories(directory.resolve("charts")).resolve("latency-vs-load-unpinned.png");
+        Files.write(stale, PNG_SIGNATURE);
+        Results.Report report = report();
+        ReportWriter.write(new Results.Report(report.startedAt(), report.durationSeconds(), report.machine(),
+                report.pinning(), report.passes().subList(0, 1), report.browser(), report.goals()), directory);
+
+        assertFalse(Files.exists(stale));
+        assertTrue(Files.exists(directory.resolve("charts").resolve(ReportWriter.LATENCY_CHART)));
+    }
+
+    private static void assertOrder(String text, String... parts) {
+        int from = 0;
+        for (String part : parts) {
+            int after = from;
+            int at = text.indexOf(part, after);
+            assertTrue(at >= 0, () -> "Expected \"" + part + "\" after position " + after + " in:\n" + text);
+            from = at + part.length();
+        }
     }
 
     private static void assertContains(String text, String expected) {
@@ -97,35 +168,58 @@ class ReportWriterTest {
 
     private static Results.Report report() {
         long mib = 1024 * 1024;
-        Results.ServerResults step3 = new Results.ServerResults("step3", "java -jar step3.jar",
+        Results.CpuUse serverBound = new Results.CpuUse(8, 0.99, 0.62, List.of(1.0, 0.63), 0.01, "server");
+        Results.CpuUse generatorBound = new Results.CpuUse(8, 0.71, 0.98, List.of(0.72, 0.99), 0.0, "generator");
+        Results.CpuUse shared = new Results.CpuUse(8, 1.2, 0.7, List.of(0.95, 0.97), 0.02,
+                "server and generator together (CPUs shared)");
+        Results.ServerResults step3 = new Results.ServerResults("step3", "taskset -c 0 java -cp ... Step3App", "Serial",
+                new Results.Affinity("0", "1"),
                 new Results.Capacity(10_000, 10_000, 10, 0, 4.25,
                         List.of(new Results.MemoryPoint(0, 100 * mib, 20 * mib),
                                 new Results.MemoryPoint(5_000, 200 * mib, 32 * mib),
                                 new Results.MemoryPoint(10_000, 300 * mib, 45 * mib)),
-                        100 * mib, 300 * mib, 20.5 * 1024, 20 * mib, 45 * mib, 2560.0),
-                new Results.Join(2_000, 200, 10, 0, 2.5, 7.89, 15.0),
-                new Results.Relay(1_000, 10, 12345.6, List.of(
+                        100 * mib, 300 * mib, 20.5 * 1024, 20 * mib, 45 * mib, 2560.0, "1"),
+                new Results.Join(2_000, 200, 10, "lean", 0, 2.5, 7.89, 15.0, new Results.CpuUse(10, 0.3, 0.2,
+                        List.of(0.31, 0.22), 0.0, "neither CPU full")),
+                new Results.Relay(1_000, 10, "lean", 12.0, List.of(9000.0, 12000.0, 12300.0, 12100.0), 12345.6, serverBound, List.of(
                         new Results.LoadPoint(0.25, 3086.4, 3086, 30_000, 0, 0.9, 2.1, 5.0),
                         new Results.LoadPoint(0.5, 6172.8, 6170, 60_000, 0, 1.23, 3.46, 9.87),
                         new Results.LoadPoint(1.0, 12345.6, 11000, 110_000, 3, 40.0, 250.0, 800.0))));
-        Results.ServerResults socketIo = new Results.ServerResults("socket.io", "node server.js",
+        Results.ServerResults socketIo = new Results.ServerResults("socket.io", "taskset -c 0 node server.js", null,
+                new Results.Affinity("0", "1"),
                 new Results.Capacity(10_000, 9_990, 10, 10, 6.5,
                         List.of(new Results.MemoryPoint(0, 100 * mib, null),
                                 new Results.MemoryPoint(10_000, 400 * mib, null)),
-                        100 * mib, 400 * mib, 30.0 * 1024, null, null, null),
-                new Results.Join(2_000, 200, 10, 1, 4.0, 12.34, 30.0),
-                new Results.Relay(1_000, 10, 8000, List.of(
+                        100 * mib, 400 * mib, 30.0 * 1024, null, null, null, "1"),
+                new Results.Join(2_000, 200, 10, "lean", 1, 4.0, 12.34, 30.0, null),
+                new Results.Relay(1_000, 10, "lean", 12.0, List.of(9000.0, 12000.0, 12300.0, 12100.0), 8000, generatorBound, List.of(
                         new Results.LoadPoint(0.5, 4000, 4000, 40_000, 0, 2.0, 6.0, 12.0),
                         new Results.LoadPoint(1.0, 8000, 7500, 75_000, 10, 60.0, 400.0, 1200.0))));
+        Results.ServerResults step3Unpinned = new Results.ServerResults("step3", "java -cp ... Step3App", "G1",
+                new Results.Affinity("0-7", "0-7"), null,
+                new Results.Join(2_000, 200, 10, "lean", 0, 2.0, 5.5, 11.0, null),
+                new Results.Relay(1_000, 10, "lean", 12.0, List.of(9000.0, 12000.0, 12300.0, 12100.0), 20000, shared, List.of(
+                        new Results.LoadPoint(0.5, 10000, 10000, 80_000, 0, 0.8, 2.5, 7.0))));
+        Results.ServerResults socketIoUnpinned = new Results.ServerResults("socket.io", "node server.js", null,
+                new Results.Affinity("0-7", "0-7"), null,
+                new Results.Join(2_000, 200, 10, "lean", 0, 3.0, 9.0, 20.0, null),
+                new Results.Relay(1_000, 10, "java.net.http", 6.0, List.of(14000.0, 15000.0), 15000, shared, List.of(
+                        new Results.LoadPoint(0.5, 7500, 7500, 60_000, 0, 1.0, 4.0, 9.0))));
         Results.BrowserResults browser = new Results.BrowserResults(List.of(
                 new Results.BrowserTiming("chromium", "step1", 5, 55.0, 70.0, List.of(50.0, 55.0, 70.0)),
                 new Results.BrowserTiming("chromium", "step3", 5, 110.0, 150.0, List.of(100.0, 110.0, 150.0)),
-                new Results.BrowserTiming("firefox", "step1", 5, 80.0, 95.5, List.of(80.0, 95.5))));
+                new Results.BrowserTiming("firefox", "step1", 5, 80.0, 95.5, List.of(80.0, 95.5))), null);
         List<Results.Goal> goals = List.of(
-                new Results.Goal("Relay saturation", ">= 10000 signals/s", "12346 signals/s", true, null),
-                new Results.Goal("Memory per user", "<= 16 KiB", "20.5 KiB", false, "RSS | heap"));
+                new Results.Goal("Capacity", "19,000 users", "10,000 users, 5.9 KiB heap each", 0.59, false,
+                        "9,000 users short"),
+                new Results.Goal("Relay throughput per core", "at least 1.5x", "12346 vs 8000 signals/s", 1.54, true,
+                        "socket.io: generator | bound"),
+                new Results.Goal("Relay latency", "p99 < 5 ms", "3.46 ms", null, true, null));
         Results.Machine machine = new Results.Machine("Linux 6.1 (amd64)", 8, 16L * 1024 * mib, "17.0.15",
                 "v20.11.0", "4.8.1", 1_048_576);
-        return new Results.Report("2025-11-25T20:00:00Z", 601, machine, List.of(step3, socketIo), browser, goals);
+        return new Results.Report("2025-11-25T20:00:00Z", 601, machine, new Results.Pinning(true, "0", "1", ""),
+                List.of(new Results.Pass("pinned", true, List.of(step3, socketIo)),
+                        new Results.Pass("unpinned", false, List.of(step3Unpinned, socketIoUnpinned))),
+                browser, goals);
     }
 }
