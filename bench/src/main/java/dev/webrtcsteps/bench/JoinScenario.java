@@ -32,39 +32,20 @@ final class JoinScenario {
 
     Results.Join run(ServerUnderTest server) {
         Histogram micros = new Histogram(TimeUnit.MINUTES.toMicros(1), 3);
-        List<CompletableFuture<? extends SimulatedUser>> users = new ArrayList<>(joins);
-        int failures = 0;
+        int failures;
         Results.CpuUse cpu;
         try (Clients clients = new Clients(client)) {
-            // Unmeasured first: a fresh server (and generator) runs interpreted code until the JIT has compiled it.
-            List<SimulatedUser> warmUp = IntStream.range(0, Math.min(joins, 500))
-                    .mapToObj(i -> clients.join(server.wire, server.port, "warm-up-" + i / roomSize, "W" + i, sentAt -> { })
-                            .orTimeout(30, TimeUnit.SECONDS))
-                    .toList().stream().<SimulatedUser>map(CompletableFuture::join).toList();
-            warmUp.forEach(SimulatedUser::close);
+            // Unmeasured first, the same joins at the same rate: a fresh server runs interpreted code until its JIT
+            // has compiled it, which on one core takes many seconds (step 3 pinned: p50 26 ms in a first pass of
+            // 2,000 joins, 3 ms in the second). A server that has run for a while is what users meet. The first
+            // pass's users stay, idle in rooms of their own, so that their leaving does not load the measured pass.
+            List<CompletableFuture<? extends SimulatedUser>> warmUp =
+                    joinAtRate(clients, server, "warm-up-", new Histogram(TimeUnit.MINUTES.toMicros(1), 3));
             Cpus.Meter meter = new Cpus.Meter(server.pid());
-            Schedule schedule = Schedule.startingNow(perSecond);
-            for (int i = 0; i < joins; i++) {
-                long due = schedule.awaitDue(i);
-                users.add(clients.join(server.wire, server.port, "join-" + i / roomSize, "J" + i, sentAt -> { })
-                        .orTimeout(30, TimeUnit.SECONDS)
-                        .whenComplete((user, failure) -> {
-                            if (failure == null) {
-                                synchronized (micros) {
-                                    micros.recordValue(Math.min(micros.getHighestTrackableValue(),
-                                            (System.nanoTime() - due) / 1_000));
-                                }
-                            }
-                        }));
-            }
-            for (CompletableFuture<? extends SimulatedUser> user : users) {
-                try {
-                    user.join();
-                } catch (RuntimeException failed) {
-                    failures++;
-                }
-            }
+            List<CompletableFuture<? extends SimulatedUser>> users = joinAtRate(clients, server, "join-", micros);
+            failures = failures(users);
             cpu = meter.stop();
+            warmUp.forEach(user -> user.thenAccept(SimulatedUser::close));
         }
         Results.Join result = new Results.Join(joins, perSecond, roomSize, client, failures,
                 micros.getValueAtPercentile(50) / 1000.0, micros.getValueAtPercentile(99) / 1000.0,
@@ -73,5 +54,39 @@ final class JoinScenario {
                 + "generator %.2f, other load %.2f; limited by %s%n", client, result.p50(), result.p99(), result.max(),
                 failures, cpu.serverCores(), cpu.generatorCores(), cpu.otherCores(), cpu.limitedBy());
         return result;
+    }
+
+    /** {@code joins} users joining rooms of {@code roomSize} at {@code perSecond}, each time to its welcome recorded. */
+    private List<CompletableFuture<? extends SimulatedUser>> joinAtRate(Clients clients, ServerUnderTest server,
+            String roomPrefix, Histogram micros) {
+        List<CompletableFuture<? extends SimulatedUser>> users = new ArrayList<>(joins);
+        Schedule schedule = Schedule.startingNow(perSecond);
+        for (int i = 0; i < joins; i++) {
+            long due = schedule.awaitDue(i);
+            users.add(clients.join(server.wire, server.port, roomPrefix + i / roomSize, "J" + i, sentAt -> { })
+                    .orTimeout(30, TimeUnit.SECONDS)
+                    .whenComplete((user, failure) -> {
+                        if (failure == null) {
+                            synchronized (micros) {
+                                micros.recordValue(Math.min(micros.getHighestTrackableValue(),
+                                        (System.nanoTime() - due) / 1_000));
+                            }
+                        }
+                    }));
+        }
+        failures(users); // all in before the next pass
+        return users;
+    }
+
+    private static int failures(List<CompletableFuture<? extends SimulatedUser>> users) {
+        int failures = 0;
+        for (CompletableFuture<? extends SimulatedUser> user : users) {
+            try {
+                user.join();
+            } catch (RuntimeException failed) {
+                failures++;
+            }
+        }
+        return failures;
     }
 }
