@@ -107,14 +107,14 @@ final class RelayScenario {
 
     /**
      * Saturates in short windows (2 s) until the rate stops rising: at least 10 s, then until none of the last three
-     * windows beat the best before them by 3%, at most 30 s (for shorter phases: a quarter, two and five phases). A
+     * windows beat the best before them by 3%, at most 90 s (for shorter phases: a quarter, two and eleven phases). A
      * server compiles its hot code as it runs, and on one core the compiler takes turns with the server: step 3's
-     * rate can climb for half a minute. Returns each window's rate.
+     * rate climbs for a minute or more (it was still rising after 30 s). Returns each window's rate.
      */
     private List<Double> warmUp(List<SimulatedUser> clients) {
         long window = Math.min(TimeUnit.SECONDS.toNanos(2), phaseNanos / 4);
         long least = Math.min(TimeUnit.SECONDS.toNanos(10), 2 * phaseNanos);
-        long most = Math.min(TimeUnit.SECONDS.toNanos(30), 5 * phaseNanos);
+        long most = Math.min(TimeUnit.SECONDS.toNanos(90), 11 * phaseNanos);
         long start = System.nanoTime();
         List<Double> rates = new ArrayList<>();
         double best = 0;
