@@ -91,8 +91,11 @@ final class LeanClients implements AutoCloseable {
             users = new ArrayList<>(all);
         }
         users.forEach(Lean::close);
-        // Let the close frames go out and the servers answer before the sockets close under them.
-        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(2);
+        // Let the close frames go out and the servers answer before the sockets close under them. A server on one
+        // core may take many seconds to see thousands of users leave; a socket closed under it before then is a
+        // dropped connection (step 3 keeps such a user for its resume grace period, then lets them all go at once,
+        // in the middle of the next scenario).
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
         while (users.stream().anyMatch(user -> user.channel.isOpen()) && System.nanoTime() < deadline) {
             LockSupport.parkNanos(TimeUnit.MILLISECONDS.toNanos(20));
         }
