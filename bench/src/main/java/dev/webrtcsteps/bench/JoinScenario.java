@@ -41,6 +41,7 @@ final class JoinScenario {
             // pass's users stay, idle in rooms of their own, so that their leaving does not load the measured pass.
             List<CompletableFuture<? extends SimulatedUser>> warmUp =
                     joinAtRate(clients, server, "warm-up-", new Histogram(TimeUnit.MINUTES.toMicros(1), 3));
+            failures(warmUp); // all in before the measured pass
             Cpus.Meter meter = new Cpus.Meter(server.pid());
             List<CompletableFuture<? extends SimulatedUser>> users = joinAtRate(clients, server, "join-", micros);
             failures = failures(users);
@@ -74,7 +75,6 @@ final class JoinScenario {
                         }
                     }));
         }
-        failures(users); // all in before the next pass
         return users;
     }
 
