@@ -51,6 +51,7 @@ public class ReadmeCommands {
     static final Pattern INDENTED_CODE = Pattern.compile("(?m)^ {4}(\\S.*)$");
     static final Pattern RUNNING = Pattern.compile("(https?://[^\\s)]+)");
     static final Pattern MODULE = Pattern.compile("-pl\\s+(\\S+)");
+    static final Pattern REDIS_URL = Pattern.compile("REDIS_URL=redis://127\\.0\\.0\\.1:(\\d+)\\b");
     static final Duration FIRST_START = Duration.ofMinutes(10); // a fresh local repository downloads the world
     static final Duration START = Duration.ofMinutes(4);
     static final HttpClient HTTP = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
@@ -137,6 +138,7 @@ public class ReadmeCommands {
     boolean check(String command, Path tree, Path work, Duration startLimit) throws Exception {
         long started = System.nanoTime();
         System.out.println("$ " + command);
+        Process redis = redisFor(command, work);
         Running server = Running.start(command, tree, work, !command.matches("(^|.*\\s)PORT=.*"));
         try {
             List<String> urls = server.awaitUrls(startLimit);
@@ -166,6 +168,46 @@ public class ReadmeCommands {
             return true;
         } finally {
             server.stop();
+            if (redis != null) {
+                redis.destroy();
+                redis.waitFor(10, TimeUnit.SECONDS);
+            }
+        }
+    }
+
+    /**
+     * A command with {@code REDIS_URL=redis://127.0.0.1:PORT} needs the Redis its chapter starts first
+     * ({@code redis-server --port PORT --save ''}): started here for the check if nothing listens there.
+     */
+    static Process redisFor(String command, Path work) throws Exception {
+        Matcher url = REDIS_URL.matcher(command);
+        if (!url.find()) {
+            return null;
+        }
+        int port = Integer.parseInt(url.group(1));
+        if (listening(port)) {
+            return null;
+        }
+        Path directory = Files.createTempDirectory(work, "redis-");
+        Process redis = new ProcessBuilder("redis-server", "--port", String.valueOf(port), "--bind", "127.0.0.1",
+                "--save", "", "--appendonly", "no", "--dir", directory.toString())
+                .redirectErrorStream(true).redirectOutput(directory.resolve("redis.log").toFile()).start();
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
+        while (!listening(port)) {
+            if (System.nanoTime() > deadline || !redis.isAlive()) {
+                fail("the command needs Redis on port " + port + ", and redis-server did not start there (is it installed?)");
+            }
+            java.util.concurrent.locks.LockSupport.parkNanos(TimeUnit.MILLISECONDS.toNanos(20));
+        }
+        System.out.println("  (with redis-server on port " + port + ", as its chapter starts it)");
+        return redis;
+    }
+
+    static boolean listening(int port) {
+        try (java.net.Socket ignored = new java.net.Socket("127.0.0.1", port)) {
+            return true;
+        } catch (IOException nobody) {
+            return false;
         }
     }
 

@@ -69,10 +69,23 @@ public final class StepServer {
 
     /** As {@link #create(String, Consumer)}, answering to the host names {@code hosts} allows. */
     public static Javalin create(String pageFolder, HostCheck hosts, Consumer<JavalinConfig> step) {
-        return create(pageFolder, hosts, REQUEST_HEADER_DEADLINE, step);
+        return create(pageFolder, hosts, REQUEST_HEADER_DEADLINE, () -> null, step);
+    }
+
+    /**
+     * As {@link #create(String, Consumer)}, with {@code GET /health} also answering 503 while {@code notReady} gives
+     * a reason (step 4: it cannot reach Redis), so that a load balancer sends new users elsewhere.
+     */
+    public static Javalin create(String pageFolder, Supplier<String> notReady, Consumer<JavalinConfig> step) {
+        return create(pageFolder, HostCheck.fromEnvironment(System.getenv()), REQUEST_HEADER_DEADLINE, notReady, step);
     }
 
     static Javalin create(String pageFolder, HostCheck hosts, Duration headerDeadline, Consumer<JavalinConfig> step) {
+        return create(pageFolder, hosts, headerDeadline, () -> null, step);
+    }
+
+    private static Javalin create(String pageFolder, HostCheck hosts, Duration headerDeadline, Supplier<String> notReady,
+            Consumer<JavalinConfig> step) {
         byte[] adapter = resource(webjarDirectory("webrtc-adapter") + "/out/adapter.js");
         return Javalin.create(config -> {
             config.startup.showJavalinBanner = false;
@@ -98,8 +111,11 @@ public final class StepServer {
             AtomicBoolean ready = new AtomicBoolean();
             config.events.serverStarted(() -> ready.set(true));
             config.events.serverStopping(() -> ready.set(false));
-            config.routes.get("/health", ctx -> ctx.status(ready.get() ? HttpStatus.OK : HttpStatus.SERVICE_UNAVAILABLE)
-                    .json(Map.of("status", ready.get() ? "ready" : "not ready")));
+            config.routes.get("/health", ctx -> {
+                String problem = ready.get() ? notReady.get() : "stopping";
+                ctx.status(problem == null ? HttpStatus.OK : HttpStatus.SERVICE_UNAVAILABLE)
+                        .json(problem == null ? Map.of("status", "ready") : Map.of("status", "not ready", "reason", problem));
+            });
             step.accept(config);
         });
     }

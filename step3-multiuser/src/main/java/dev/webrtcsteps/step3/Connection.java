@@ -18,7 +18,7 @@ import org.eclipse.jetty.websocket.api.Session;
  * messages pile up beyond {@link Outbox#MAX_BYTES} is disconnected, and holds up nobody else. A send never blocks
  * the thread of whoever is sending.
  */
-final class Connection {
+public final class Connection {
 
     /** How long a refused client has to read why before the server closes the connection. */
     static final Duration CLOSE_DELAY = Duration.ofSeconds(2);
@@ -46,12 +46,12 @@ final class Connection {
     }
 
     /** The user on this connection, or null: not admitted (yet), or its user resumed on another connection. */
-    User user() {
+    public User user() {
         return user;
     }
 
     /** Set by the hub, under its lock, before anything is sent to the user. */
-    void attach(User admitted) {
+    public void attach(User admitted) {
         user = admitted;
     }
 
@@ -85,7 +85,7 @@ final class Connection {
     }
 
     /** Queues a message of the server's own; it is written after every message queued before it. */
-    void send(ServerMessage message) {
+    public void send(ServerMessage message) {
         if (message instanceof ServerMessage.Error error) {
             stats.countError(error.code());
         }
@@ -93,7 +93,7 @@ final class Connection {
     }
 
     /** {@link #send} of a message encoded already: a message for a whole room is encoded once, not per member. */
-    void sendText(String text) {
+    public void sendText(String text) {
         if (!enqueue(text, false)) {
             markEnded("too slow: " + Outbox.MAX_BYTES / 1024 + " KiB unread");
             // A close frame would wait behind the unread messages forever: drop the connection. On another
@@ -103,12 +103,12 @@ final class Connection {
     }
 
     /** Queues a signal from another user, unless signals fill their share of the queue: false then. */
-    boolean offerSignal(ServerMessage.Signal signal) {
+    public boolean offerSignal(ServerMessage.Signal signal) {
         return offerSignalText(Protocol.encode(signal));
     }
 
     /** {@link #offerSignal} of a signal encoded already. */
-    boolean offerSignalText(String signal) {
+    public boolean offerSignalText(String signal) {
         return enqueue(signal, true);
     }
 
@@ -131,7 +131,7 @@ final class Connection {
     }
 
     /** Bytes waiting to be written to this client. */
-    synchronized long queuedBytes() {
+    public synchronized long queuedBytes() {
         return queue.bytes();
     }
 
@@ -139,7 +139,7 @@ final class Connection {
      * Sends a last message (say, why the server refuses this connection), then closes {@link #CLOSE_DELAY}
      * later unless the client has closed first. Nothing more is sent to it meanwhile.
      */
-    void sendAndClose(ServerMessage message, int closeCode, String reason) {
+    public void sendAndClose(ServerMessage message, int closeCode, String reason) {
         send(message);
         synchronized (this) {
             if (closed || closeWhenFlushed != null) {
@@ -159,7 +159,7 @@ final class Connection {
     }
 
     /** Ends the connection at once, without a close handshake: the other end is gone or not listening. */
-    void disconnect(String reason) {
+    public void disconnect(String reason) {
         markEnded(reason);
         session.disconnect();
     }
@@ -179,7 +179,7 @@ final class Connection {
     }
 
     /** Why the server ended this connection, or null if it did not. */
-    String endReason() {
+    public String endReason() {
         return endReason;
     }
 

@@ -1,12 +1,10 @@
 package dev.webrtcsteps.step3;
 
 import dev.webrtcsteps.common.LogThrottle;
-import dev.webrtcsteps.common.protocol.ClientMessage.ResumeRequest;
 import dev.webrtcsteps.common.protocol.ClientMessage.SignalRequest;
 import dev.webrtcsteps.common.protocol.CloseCodes;
 import dev.webrtcsteps.common.protocol.ErrorCode;
 import dev.webrtcsteps.common.protocol.PeerInfo;
-import dev.webrtcsteps.common.protocol.Protocol;
 import dev.webrtcsteps.common.protocol.ProtocolException;
 import dev.webrtcsteps.common.protocol.ServerMessage;
 import java.time.Duration;
@@ -33,16 +31,13 @@ import org.slf4j.LoggerFactory;
  * <p>Logs have one line per connect and disconnect, with the user's id and the reason, and at most 20 refusals a
  * minute; never the content of a message (SDP, candidates, chat text do not belong in server logs).
  */
-final class Hub implements AutoCloseable {
+public final class Hub implements Signaling {
 
     private static final Logger LOG = LoggerFactory.getLogger(Hub.class);
     /** WebSocket close status for a connection that ended without a close frame. */
     private static final int NO_CLOSE_FRAME = 1006;
     /** WebSocket close status Jetty sends when a handler failed: the server's doing, not the client's. */
     private static final int SERVER_ERROR = 1011;
-    /** How long a connection opened with {@code ?resume} may take to send its resume message. */
-    static final Duration RESUME_MESSAGE_WAIT = Duration.ofSeconds(10);
-
     private final Settings settings;
     private final Stats stats;
     /** Refusals can come by the thousand from one client: a few lines a minute say enough. */
@@ -59,57 +54,23 @@ final class Hub implements AutoCloseable {
         return thread;
     });
 
-    Hub(Settings settings) {
+    public Hub(Settings settings) {
         this.settings = settings;
         this.stats = new Stats();
     }
 
-    Settings settings() {
+    @Override
+    public Settings settings() {
         return settings;
     }
 
-    Stats stats() {
+    @Override
+    public Stats stats() {
         return stats;
     }
 
-    /**
-     * A connection opened with {@code ?resume}: it is to send {@code {"type":"resume","token":...}} first, so that
-     * the token never travels in a URL (which proxies write to their logs). Nothing else is read before it.
-     */
-    void awaitResume(Connection connection, JoinRequest.Unchecked join) {
-        connection.awaitResume(join);
-        graceTimer.schedule(() -> {
-            if (connection.takeAwaitedResume() != null) {
-                refuse(connection, new ServerMessage.Error(ErrorCode.BAD_MESSAGE, "No resume message came within "
-                        + RESUME_MESSAGE_WAIT.toSeconds() + " s of opening the connection with ?resume."), CloseCodes.BAD_JOIN);
-            }
-        }, RESUME_MESSAGE_WAIT.toMillis(), TimeUnit.MILLISECONDS);
-    }
-
-    /** The first frame of a connection opened with {@code ?resume}: the resume message, or a refusal. */
-    void resumeMessage(Connection connection, String frame) {
-        JoinRequest.Unchecked join = connection.takeAwaitedResume();
-        if (join == null) {
-            return; // too late: refused already
-        }
-        try {
-            if (Protocol.decode(frame) instanceof ResumeRequest resume) {
-                connect(connection, resume.token(), join);
-                return;
-            }
-        } catch (ProtocolException notEvenJson) {
-            // said below
-        }
-        refuse(connection, new ServerMessage.Error(ErrorCode.BAD_MESSAGE, "A connection opened with ?resume must "
-                + "send {\"type\": \"resume\", \"token\": \"...\"} first."), CloseCodes.BAD_JOIN);
-    }
-
-    /**
-     * A new connection: the user with this resume token, back after a drop (its peers see nothing), or a newcomer
-     * to admit into its room, or a refusal. A token that is unknown (the user has left, or the server restarted)
-     * makes a newcomer too.
-     */
-    void connect(Connection connection, String resumeToken, JoinRequest.Unchecked join) {
+    @Override
+    public void connect(Connection connection, String resumeToken, JoinRequest.Unchecked join) {
         User returning = resumeToken == null ? null : usersByResumeToken.get(resumeToken);
         if (returning != null && resume(returning, resumeToken, connection)) {
             return;
@@ -157,8 +118,8 @@ final class Hub implements AutoCloseable {
         return true;
     }
 
-    /** Says why, and closes. */
-    void refuse(Connection connection, ServerMessage.Error why, int closeCode) {
+    @Override
+    public void refuse(Connection connection, ServerMessage.Error why, int closeCode) {
         refusalsLog.info("Refused a connection: {}", why.code().wireName());
         connection.sendAndClose(why, closeCode, why.code().wireName());
     }
@@ -191,11 +152,9 @@ final class Hub implements AutoCloseable {
         return true;
     }
 
-    /**
-     * Hands a signal to its addressee, stamped with the sender's real id: a client cannot pose as another. Only
-     * members of the sender's own room can be reached: ids from other rooms are unknown here.
-     */
-    void relay(User sender, Connection connection, SignalRequest request) {
+    /** Only members of the sender's own room can be reached: ids from other rooms are unknown here. */
+    @Override
+    public void relay(User sender, Connection connection, SignalRequest request) {
         Room room = sender.room();
         synchronized (room) {
             User addressee = room.member(request.to());
@@ -213,8 +172,8 @@ final class Hub implements AutoCloseable {
                 "No other peer with that id is here; it may have left. Wait for a peer-joined message."));
     }
 
-    /** A connection closed: its user leaves, or, when it dropped without a close frame, may come back a while. */
-    void closed(Connection connection, int status) {
+    @Override
+    public void closed(Connection connection, int status) {
         User user = connection.user();
         if (user == null) {
             return; // refused
@@ -269,8 +228,8 @@ final class Hub implements AutoCloseable {
         }
     }
 
-    /** The user is gone for good; its peers are told once, however many ways it ended. */
-    void leave(User user, String reason) {
+    @Override
+    public void leave(User user, String reason) {
         boolean left;
         synchronized (user.room()) {
             left = remove(user);
@@ -317,22 +276,28 @@ final class Hub implements AutoCloseable {
         return null;
     }
 
-    /** How many users are admitted, including any whose connection dropped a moment ago. */
-    int users() {
+    @Override
+    public int users() {
         return usersByResumeToken.size();
     }
 
-    int rooms() {
+    @Override
+    public int rooms() {
         return roomsByName.size();
     }
 
-    /** Users whose connection dropped and who may still come back. */
-    int resumable() {
+    @Override
+    public int resumable() {
         return resumable.get();
     }
 
     private static String users(int count) {
         return count == 1 ? "1 user" : count + " users";
+    }
+
+    @Override
+    public void schedule(Runnable task, Duration delay) {
+        graceTimer.schedule(task, delay.toMillis(), TimeUnit.MILLISECONDS);
     }
 
     @Override

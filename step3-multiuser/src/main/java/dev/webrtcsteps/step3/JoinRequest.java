@@ -9,10 +9,10 @@ import java.util.Set;
  * display name (default {@code Guest-} and four characters of the id). Both are trimmed and checked here,
  * once, so the rest of the server only ever sees acceptable values.
  */
-record JoinRequest(String room, String name) {
+public record JoinRequest(String room, String name) {
 
     /** The room and name as the client wrote them, not checked yet. */
-    record Unchecked(String room, String name) {
+    public record Unchecked(String room, String name) {
     }
 
     static final String DEFAULT_ROOM = "lobby";
@@ -25,7 +25,7 @@ record JoinRequest(String room, String name) {
      */
     private static final Set<Integer> DRAWN_AS_NOTHING = Set.of(0x115F, 0x1160, 0x3164, 0xFFA0, 0x2800, 0x034F, 0x17B4, 0x17B5);
 
-    static JoinRequest of(String room, String name, String newcomerId) throws ProtocolException {
+    public static JoinRequest of(String room, String name, String newcomerId) throws ProtocolException {
         String checkedRoom = check(room, MAX_ROOM_LENGTH, ErrorCode.BAD_ROOM, "room");
         String checkedName = check(name, MAX_NAME_LENGTH, ErrorCode.BAD_NAME, "name");
         return new JoinRequest(checkedRoom == null ? DEFAULT_ROOM : checkedRoom,

@@ -25,7 +25,7 @@ import org.eclipse.jetty.util.InetAddressSet;
  * @param statsToken what a request for {@code /stats} must send as {@code Authorization: Bearer TOKEN}
  *     ({@code STATS_TOKEN}, at least 16 characters); without one, {@code /stats} is off
  */
-record Settings(int maxRoomSize, int maxUsers, Duration heartbeat, Duration resumeGrace, int messagesPerSecond,
+public record Settings(int maxRoomSize, int maxUsers, Duration heartbeat, Duration resumeGrace, int messagesPerSecond,
         int messageBurst, int floodLimit, PerAddress perAddress, String statsToken) {
 
     /** See {@link AddressLimits}. */
@@ -35,10 +35,10 @@ record Settings(int maxRoomSize, int maxUsers, Duration heartbeat, Duration resu
         }
     }
 
-    static final Settings DEFAULTS = new Settings(100, 19_000, Duration.ofSeconds(15), Duration.ofSeconds(30), 50, 200, 200,
+    public static final Settings DEFAULTS = new Settings(100, 19_000, Duration.ofSeconds(15), Duration.ofSeconds(30), 50, 200, 200,
             new PerAddress(200, 10, List.of()), null);
 
-    static Settings fromEnvironment(Map<String, String> environment) {
+    public static Settings fromEnvironment(Map<String, String> environment) {
         return new Settings(
                 Environment.number(environment, "MAX_ROOM_SIZE", DEFAULTS.maxRoomSize, 1_000_000),
                 Environment.number(environment, "MAX_USERS", DEFAULTS.maxUsers, 1_000_000),
@@ -78,28 +78,28 @@ record Settings(int maxRoomSize, int maxUsers, Duration heartbeat, Duration resu
         return setting.trim();
     }
 
-    Settings withLimits(int roomSize, int users) {
+    public Settings withLimits(int roomSize, int users) {
         return new Settings(roomSize, users, heartbeat, resumeGrace, messagesPerSecond, messageBurst, floodLimit, perAddress, statsToken);
     }
 
-    Settings withHeartbeat(Duration interval) {
+    public Settings withHeartbeat(Duration interval) {
         return new Settings(maxRoomSize, maxUsers, interval, resumeGrace, messagesPerSecond, messageBurst, floodLimit, perAddress, statsToken);
     }
 
-    Settings withResumeGrace(Duration grace) {
+    public Settings withResumeGrace(Duration grace) {
         return new Settings(maxRoomSize, maxUsers, heartbeat, grace, messagesPerSecond, messageBurst, floodLimit, perAddress, statsToken);
     }
 
-    Settings withRateLimit(int perSecond, int burst, int floodAfter) {
+    public Settings withRateLimit(int perSecond, int burst, int floodAfter) {
         return new Settings(maxRoomSize, maxUsers, heartbeat, resumeGrace, perSecond, burst, floodAfter, perAddress, statsToken);
     }
 
-    Settings withPerAddress(int maxConnections, int joinsPerSecond, String... trustedProxies) {
+    public Settings withPerAddress(int maxConnections, int joinsPerSecond, String... trustedProxies) {
         return new Settings(maxRoomSize, maxUsers, heartbeat, resumeGrace, messagesPerSecond, messageBurst, floodLimit,
                 new PerAddress(maxConnections, joinsPerSecond, List.of(trustedProxies)), statsToken);
     }
 
-    Settings withStatsToken(String token) {
+    public Settings withStatsToken(String token) {
         return new Settings(maxRoomSize, maxUsers, heartbeat, resumeGrace, messagesPerSecond, messageBurst, floodLimit, perAddress, token);
     }
 

@@ -10,7 +10,7 @@ import java.util.concurrent.ScheduledFuture;
  * whose connection dropped may come back on a new one with its resume token and keep its id; messages for it
  * wait here meanwhile. Guarded by its room's lock, like the room.
  */
-final class User {
+public final class User {
 
     private final String id;
     private String resumeToken;
@@ -21,7 +21,7 @@ final class User {
     private Connection connection;
     private ScheduledFuture<?> gracePeriod;
 
-    User(String id, String resumeToken, String name, Room room, Connection connection) {
+    public User(String id, String resumeToken, String name, Room room, Connection connection) {
         this.id = id;
         this.resumeToken = resumeToken;
         this.name = name;
@@ -29,16 +29,16 @@ final class User {
         this.connection = connection;
     }
 
-    String id() {
+    public String id() {
         return id;
     }
 
     /** How others see this user: PEER in the protocol. */
-    PeerInfo info() {
+    public PeerInfo info() {
         return new PeerInfo(id, name);
     }
 
-    Room room() {
+    public Room room() {
         return room;
     }
 
@@ -46,15 +46,15 @@ final class User {
      * The secret that lets this user take its id back after a dropped connection; only it is told. Each one
      * works once: {@link #renewResumeToken} replaces it when it is used.
      */
-    String resumeToken() {
+    public String resumeToken() {
         return resumeToken;
     }
 
-    void renewResumeToken(String fresh) {
+    public void renewResumeToken(String fresh) {
         resumeToken = fresh;
     }
 
-    Connection connection() {
+    public Connection connection() {
         return connection;
     }
 
@@ -62,14 +62,14 @@ final class User {
      * Sends one of the server's own messages now. While the connection is down it is dropped: presence that
      * changed meanwhile is in the welcome the user gets when it comes back.
      */
-    void send(ServerMessage message) {
+    public void send(ServerMessage message) {
         if (connection != null) {
             connection.send(message);
         }
     }
 
     /** {@link #send} of a message encoded already (once for a whole room). */
-    void sendText(String text) {
+    public void sendText(String text) {
         if (connection != null) {
             connection.sendText(text);
         }
@@ -79,22 +79,27 @@ final class User {
      * Hands over a signal from another user, now or, while the connection is down, when the user is back.
      * False if too much waits for this user already: the signal was dropped.
      */
-    boolean offerSignal(ServerMessage.Signal signal) {
-        return connection != null ? connection.offerSignal(signal) : waiting.addSignal(Protocol.encode(signal));
+    public boolean offerSignal(ServerMessage.Signal signal) {
+        return offerSignalText(Protocol.encode(signal));
+    }
+
+    /** {@link #offerSignal} of a signal encoded already (step 4: by the sender's server). */
+    public boolean offerSignalText(String signal) {
+        return connection != null ? connection.offerSignalText(signal) : waiting.addSignal(signal);
     }
 
     /** The connection dropped; messages wait until {@link #reattach}. */
-    void detach() {
+    public void detach() {
         connection = null;
     }
 
     /** The connection dropped: the timer that lets the user go unless it comes back. */
-    void gracePeriod(ScheduledFuture<?> letGo) {
+    public void gracePeriod(ScheduledFuture<?> letGo) {
         gracePeriod = letGo;
     }
 
     /** Stops the grace period's timer; whether there was one. */
-    boolean endGracePeriod() {
+    public boolean endGracePeriod() {
         if (gracePeriod == null) {
             return false;
         }
@@ -104,7 +109,7 @@ final class User {
     }
 
     /** Back on a new connection: {@code welcome} first, then the signals that waited. */
-    void reattach(Connection fresh, ServerMessage welcome) {
+    public void reattach(Connection fresh, ServerMessage welcome) {
         connection = fresh;
         fresh.send(welcome);
         for (String signal = waiting.poll(); signal != null; signal = waiting.poll()) {

@@ -40,6 +40,19 @@ public enum BrowserKind {
         return parse(System.getProperty("browsers", "chromium,firefox")).stream();
     }
 
+    /** Each selected browser with itself, then every two different ones: a parameter source for {@link EachBrowserPair}. */
+    public static Stream<org.junit.jupiter.params.provider.Arguments> selectedPairs() {
+        List<BrowserKind> kinds = selected().toList();
+        Stream.Builder<org.junit.jupiter.params.provider.Arguments> pairs = Stream.builder();
+        kinds.forEach(kind -> pairs.add(org.junit.jupiter.params.provider.Arguments.of(kind, kind)));
+        for (int i = 0; i < kinds.size(); i++) {
+            for (int j = i + 1; j < kinds.size(); j++) {
+                pairs.add(org.junit.jupiter.params.provider.Arguments.of(kinds.get(i), kinds.get(j)));
+            }
+        }
+        return pairs.build();
+    }
+
     static List<BrowserKind> parse(String names) {
         List<BrowserKind> kinds = Arrays.stream(names.split(","))
                 .map(String::trim)

@@ -29,7 +29,12 @@ public enum ErrorCode {
      * The addressee is not reading fast enough: so much already waits for it that this signal was dropped (step 3).
      * The connection stays open; the sender may try again later.
      */
-    PEER_BUSY("peer-busy");
+    PEER_BUSY("peer-busy"),
+    /**
+     * The server cannot admit anyone this moment (step 4: it cannot reach the cluster's shared state); it closes
+     * with {@link CloseCodes#TRY_AGAIN_LATER}, and the client tries again a little later.
+     */
+    UNAVAILABLE("unavailable");
 
     private final String wireName;
 

@@ -202,7 +202,7 @@ class ProtocolTest {
 
         @Test
         void errorCodesHaveTheirDocumentedWireNames() {
-            assertEquals(List.of("bad-json", "bad-message", "unknown-peer", "too-large", "room-full", "server-full", "bad-name", "bad-room", "rate-limited", "peer-busy"),
+            assertEquals(List.of("bad-json", "bad-message", "unknown-peer", "too-large", "room-full", "server-full", "bad-name", "bad-room", "rate-limited", "peer-busy", "unavailable"),
                     Stream.of(ErrorCode.values()).map(ErrorCode::wireName).toList());
         }
 

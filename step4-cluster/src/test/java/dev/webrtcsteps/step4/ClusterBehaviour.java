@@ -1,0 +1,213 @@
+package dev.webrtcsteps.step4;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import dev.webrtcsteps.testing.SignalingClient;
+import dev.webrtcsteps.testing.SignalingClient.Welcomed;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Set;
+import java.util.stream.Collectors;
+import java.util.stream.StreamSupport;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+
+/**
+ * Step 3's behaviour for users spread over several nodes, and what happens when a node dies: the same tests run on
+ * one Redis ({@link OneRedisTest}) and on a Redis Cluster ({@link RedisClusterTest}). Each test starts its nodes
+ * as real processes; room names are unique per test, so tests share the Redis.
+ */
+abstract class ClusterBehaviour {
+
+    private final List<AutoCloseable> toClose = new ArrayList<>();
+    private static int rooms;
+
+    /** Where the nodes find Redis: one the test class's tests share. */
+    abstract String redisUrl();
+
+    /** A Redis (or Redis Cluster) of this test's own, stopped after it. */
+    abstract String freshRedisUrl();
+
+    NodeProcess node(String name, String... settings) {
+        return nodeOf(redisUrl(), name, settings);
+    }
+
+    NodeProcess nodeOf(String redisUrl, String name, String... settings) {
+        NodeProcess node = NodeProcess.start(name + "-" + getClass().getSimpleName(), redisUrl, settings);
+        toClose.add(node);
+        return node;
+    }
+
+    <T extends AutoCloseable> T closing(T closeable) {
+        toClose.add(closeable);
+        return closeable;
+    }
+
+    static synchronized String room() {
+        return "room-" + ++rooms + "-" + System.nanoTime();
+    }
+
+    @AfterEach
+    void closeAll() throws Exception {
+        for (int i = toClose.size() - 1; i >= 0; i--) {
+            toClose.get(i).close();
+        }
+    }
+
+    static Set<String> ids(JsonNode welcome) {
+        return StreamSupport.stream(welcome.get("peers").spliterator(), false).map(peer -> peer.get("id").asText())
+                .collect(Collectors.toSet());
+    }
+
+    @Test
+    void usersOnDifferentNodesSeeEachOtherAndRoomsStaySeparate() {
+        NodeProcess a = node("a");
+        NodeProcess b = node("b");
+        String room = room();
+        Welcomed ann = closing(a.join(room, "name=Ann"));
+        assertEquals(Set.of(), ids(ann.welcome()));
+        Welcomed bob = closing(b.join(room, "name=Bob"));
+        assertEquals(Set.of(ann.id()), ids(bob.welcome()), "Bob's welcome names Ann, who is on the other node");
+        JsonNode joined = ann.client().next("peer-joined");
+        assertEquals(bob.id(), joined.at("/peer/id").asText());
+        assertEquals("Bob", joined.at("/peer/name").asText());
+
+        Welcomed elsewhere = closing(b.join(room(), "name=Carol"));
+        assertEquals(Set.of(), ids(elsewhere.welcome()), "another room is another room, on any node");
+        Welcomed dave = closing(a.join(room, "name=Dave"));
+        assertEquals(Set.of(ann.id(), bob.id()), ids(dave.welcome()));
+        assertEquals(dave.id(), ann.client().next("peer-joined").at("/peer/id").asText());
+        assertEquals(dave.id(), bob.client().next("peer-joined").at("/peer/id").asText());
+
+        bob.client().closeAndWait();
+        assertEquals(bob.id(), ann.client().next("peer-left").get("id").asText());
+        assertEquals(bob.id(), dave.client().next("peer-left").get("id").asText());
+        // Incremental: one message per change, never the list again; Carol heard of none of it.
+        assertEquals(List.of(), ann.client().drain());
+        assertEquals(List.of(), elsewhere.client().drain());
+    }
+
+    @Test
+    void signalsCrossNodesStampedWithTheSendersIdAndRefusalsAreStepThrees() {
+        NodeProcess a = node("a");
+        NodeProcess b = node("b", "RATE_LIMIT_PER_SECOND", "1", "RATE_LIMIT_BURST", "4");
+        String room = room();
+        Welcomed ann = closing(a.join(room, "name=Ann"));
+        Welcomed bob = closing(b.join(room, "name=Bob"));
+        ann.client().next("peer-joined");
+        Welcomed carol = closing(a.join(room(), "name=Carol"));
+
+        ann.client().send("{\"type\":\"signal\",\"to\":\"" + bob.id() + "\",\"data\":{\"candidate\":null}}");
+        JsonNode signal = bob.client().next("signal");
+        assertEquals(ann.id(), signal.get("from").asText(), "the server says who sent it");
+        assertTrue(signal.get("data").has("candidate"));
+        bob.client().send("{\"type\":\"signal\",\"to\":\"" + ann.id() + "\",\"data\":{\"candidate\":null}}");
+        assertEquals(bob.id(), ann.client().next("signal").get("from").asText());
+
+        ann.client().send("{\"type\":\"signal\",\"to\":\"" + carol.id() + "\",\"data\":{\"candidate\":null}}");
+        ann.client().nextError("unknown-peer"); // in another room, on this node
+        bob.client().send("{\"type\":\"signal\",\"to\":\"" + carol.id() + "\",\"data\":{\"candidate\":null}}");
+        bob.client().nextError("unknown-peer"); // in another room, on the other node
+        bob.client().send("not json");
+        bob.client().nextError("bad-json");
+        bob.client().send("{\"type\":\"dance\"}");
+        bob.client().nextError("bad-message");
+        bob.client().send("{\"type\":\"signal\",\"to\":\"x\",\"data\":{}}");
+        bob.client().nextError("rate-limited"); // the fifth frame in a burst of four
+        assertFalse(carol.client().hasReceived("signal"));
+    }
+
+    @Test
+    void roomAndUserLimitsHoldForTheClusterEvenWhenNodesAdmitAtOnce() throws Exception {
+        NodeProcess a = node("a", "MAX_ROOM_SIZE", "5", "JOINS_PER_SECOND_PER_ADDRESS", "1000");
+        NodeProcess b = node("b", "MAX_ROOM_SIZE", "5", "JOINS_PER_SECOND_PER_ADDRESS", "1000");
+        String room = room();
+        List<java.util.concurrent.CompletableFuture<SignalingClient>> attempts = new ArrayList<>();
+        for (int i = 0; i < 16; i++) {
+            NodeProcess node = i % 2 == 0 ? a : b;
+            attempts.add(java.util.concurrent.CompletableFuture.supplyAsync(() -> SignalingClient.connect(node.signal(room))));
+        }
+        int welcomed = 0;
+        int full = 0;
+        for (var attempt : attempts) {
+            SignalingClient client = closing(attempt.get());
+            JsonNode first = client.next();
+            if (first.path("type").asText().equals("welcome")) {
+                welcomed++;
+            } else {
+                assertEquals("room-full", first.path("code").asText(), first::toString);
+                full++;
+            }
+        }
+        assertEquals(5, welcomed, "MAX_ROOM_SIZE=5 for the room on both nodes together");
+        assertEquals(11, full);
+    }
+
+    @Test
+    void maxUsersCountsEveryNode() {
+        String redis = freshRedisUrl(); // other tests' users (and their killed nodes, for a while) would count too
+        NodeProcess a = nodeOf(redis, "a", "MAX_USERS", "3");
+        NodeProcess b = nodeOf(redis, "b", "MAX_USERS", "3");
+        closing(a.join(room()));
+        closing(b.join(room()));
+        closing(a.join(room()));
+        SignalingClient refused = closing(SignalingClient.connect(b.signal(room())));
+        refused.nextError("server-full");
+    }
+
+    @Test
+    void aKilledNodesUsersLeaveForEveryoneWithinTenSecondsAndMayComeBackWithTheirId() {
+        NodeProcess a = node("a");
+        NodeProcess b = node("b");
+        String room = room();
+        Welcomed ann = closing(a.join(room, "name=Ann"));
+        Welcomed bob = closing(b.join(room, "name=Bob"));
+        Welcomed carol = closing(b.join(room, "name=Carol"));
+        ann.client().next("peer-joined");
+        ann.client().next("peer-joined");
+
+        long killed = System.nanoTime();
+        b.kill();
+        Set<String> left = Set.of(ann.client().next("peer-left").get("id").asText(),
+                ann.client().next("peer-left").get("id").asText());
+        Duration noticed = Duration.ofNanos(System.nanoTime() - killed);
+        assertEquals(Set.of(bob.id(), carol.id()), left);
+        assertTrue(noticed.compareTo(Duration.ofSeconds(10)) <= 0, "noticed after " + noticed);
+        System.out.println("A killed node's users left for the others " + noticed.toMillis() + " ms after SIGKILL");
+
+        // Bob's page comes back through the other node within the grace period: same id, and Ann sees him again.
+        SignalingClient back = closing(SignalingClient.resume(a.signal(room, "name=Bob"), bob.welcome().get("resume").asText()));
+        JsonNode welcome = back.next("welcome");
+        assertEquals(bob.id(), welcome.get("id").asText());
+        assertEquals(Set.of(ann.id()), ids(welcome));
+        assertEquals(bob.id(), ann.client().next("peer-joined").at("/peer/id").asText());
+    }
+
+    @Test
+    void aPageThatResumesOnAnotherNodeBeforeItsNodeIsMissedKeepsItsIdAndNobodyNotices() {
+        NodeProcess a = node("a");
+        NodeProcess b = node("b");
+        String room = room();
+        Welcomed ann = closing(a.join(room, "name=Ann"));
+        Welcomed bob = closing(b.join(room, "name=Bob"));
+        ann.client().next("peer-joined");
+        b.kill();
+        SignalingClient back = closing(SignalingClient.resume(a.signal(room, "name=Bob"), bob.welcome().get("resume").asText()));
+        JsonNode welcome = back.next("welcome");
+        assertEquals(bob.id(), welcome.get("id").asText());
+        // Ann sees nothing: Bob moved before anyone missed his node; and he is reachable on his new node.
+        back.send("{\"type\":\"signal\",\"to\":\"" + ann.id() + "\",\"data\":{\"candidate\":null}}");
+        assertEquals(bob.id(), ann.client().next("signal").get("from").asText());
+        ann.client().send("{\"type\":\"signal\",\"to\":\"" + bob.id() + "\",\"data\":{\"candidate\":null}}");
+        assertEquals(ann.id(), back.next("signal").get("from").asText());
+        // Past the time the dead node's users would have been taken out, nothing came.
+        Welcomed witness = closing(a.join(room, "name=Witness"));
+        assertEquals(Set.of(ann.id(), bob.id()), ids(witness.welcome()));
+        assertEquals("peer-joined", ann.client().next().get("type").asText());
+        assertEquals(List.of(), ann.client().drain());
+    }
+}

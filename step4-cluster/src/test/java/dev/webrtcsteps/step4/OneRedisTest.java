@@ -1,0 +1,73 @@
+package dev.webrtcsteps.step4;
+
+import static dev.webrtcsteps.testing.Eventually.eventually;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import dev.webrtcsteps.testing.SignalingClient;
+import dev.webrtcsteps.testing.SignalingClient.Welcomed;
+import java.util.Set;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+
+/** {@link ClusterBehaviour} with one Redis server; and what happens while it is away. */
+class OneRedisTest extends ClusterBehaviour {
+
+    private static RedisProcess redis;
+
+    @BeforeAll
+    static void startRedis() {
+        redis = RedisProcess.started();
+    }
+
+    @AfterAll
+    static void stopRedis() {
+        redis.close();
+    }
+
+    @Override
+    String redisUrl() {
+        return redis.url();
+    }
+
+    @Override
+    String freshRedisUrl() {
+        return closing(RedisProcess.started()).url();
+    }
+
+    @Test
+    void whileRedisIsAwayNodesRefuseNewcomersAndOnceItIsBackTheyRebuildWhatItLost() {
+        RedisProcess redis = closing(RedisProcess.started());
+        NodeProcess a = nodeOf(redis.url(), "a");
+        NodeProcess b = nodeOf(redis.url(), "b");
+        String room = room();
+        Welcomed ann = closing(a.join(room, "name=Ann"));
+        Welcomed bob = closing(b.join(room, "name=Bob"));
+        Welcomed carol = closing(b.join(room, "name=Carol"));
+        ann.client().next("peer-joined");
+        ann.client().next("peer-joined");
+        bob.client().next("peer-joined");
+
+        redis.kill();
+        eventually("node a's /health says 503 while Redis is away", () -> a.get("/health").statusCode() == 503);
+        SignalingClient refused = closing(SignalingClient.connect(a.signal(room)));
+        refused.nextError("unavailable");
+        assertEquals(1013, refused.awaitClose(), "try again later: the page reconnects with its backoff");
+        // Users of one node still reach each other, and one who leaves is gone for the others there.
+        bob.client().send("{\"type\":\"signal\",\"to\":\"" + carol.id() + "\",\"data\":{\"candidate\":null}}");
+        assertEquals(bob.id(), carol.client().next("signal").get("from").asText());
+        carol.client().closeAndWait();
+        assertEquals(carol.id(), bob.client().next("peer-left").get("id").asText());
+
+        redis.start(); // empty: it saved nothing
+        eventually("both nodes ready again", () -> a.get("/health").statusCode() == 200 && b.get("/health").statusCode() == 200);
+        // Node b told the new Redis who is still there: Carol left for Ann too, and a newcomer sees Ann and Bob.
+        assertEquals(carol.id(), ann.client().next("peer-left").get("id").asText());
+        Welcomed dave = closing(a.join(room, "name=Dave"));
+        assertEquals(Set.of(ann.id(), bob.id()), ids(dave.welcome()));
+        ann.client().send("{\"type\":\"signal\",\"to\":\"" + bob.id() + "\",\"data\":{\"candidate\":null}}");
+        JsonNode signal = bob.client().drainUntil("signal");
+        assertEquals(ann.id(), signal.get("from").asText(), "signals cross nodes again");
+    }
+}
