@@ -210,4 +210,55 @@ abstract class ClusterBehaviour {
         assertEquals("peer-joined", ann.client().next().get("type").asText());
         assertEquals(List.of(), ann.client().drain());
     }
+
+    @Test
+    void aStoppedNodesUsersResumeOnAnotherNodeAndNobodySeesThemLeave() {
+        NodeProcess a = node("a");
+        NodeProcess b = node("b");
+        String room = room();
+        Welcomed ann = closing(a.join(room, "name=Ann"));
+        Welcomed bob = closing(b.join(room, "name=Bob"));
+        ann.client().next("peer-joined");
+        b.stop(); // a deploy: SIGTERM. The JVM ends without closing its WebSockets, as if killed, and nothing leaves Redis
+        assertTrue(bob.client().awaitClose() != 0);
+        SignalingClient back = closing(SignalingClient.resume(a.signal(room, "name=Bob"), bob.welcome().get("resume").asText()));
+        assertEquals(bob.id(), back.next("welcome").get("id").asText());
+        back.send("{\"type\":\"signal\",\"to\":\"" + ann.id() + "\",\"data\":{\"candidate\":null}}");
+        assertEquals(bob.id(), ann.client().next("signal").get("from").asText(), "Ann saw no peer-left, only Bob's signal");
+    }
+
+    @Test
+    void metricsCountUsersJoinsSignalsHereAndAcrossNodesRefusalsRedisAndNodes() {
+        NodeProcess a = node("a");
+        NodeProcess b = node("b");
+        String room = room();
+        Welcomed ann = closing(a.join(room, "name=Ann"));
+        Welcomed amy = closing(a.join(room, "name=Amy"));
+        Welcomed bob = closing(b.join(room, "name=Bob"));
+        ann.client().send("{\"type\":\"signal\",\"to\":\"" + bob.id() + "\",\"data\":{\"candidate\":null}}");
+        bob.client().drainUntil("signal");
+        ann.client().send("{\"type\":\"signal\",\"to\":\"" + amy.id() + "\",\"data\":{\"candidate\":null}}");
+        amy.client().drainUntil("signal");
+        ann.client().send("not json");
+        assertEquals("bad-json", ann.client().drainUntil("error").get("code").asText());
+
+        String onA = a.get("/metrics").body();
+        String onB = b.get("/metrics").body();
+        assertMetric(onA, "signaling_users{node=\"" + a.name + "\"}", 2);
+        assertMetric(onA, "signaling_joins_total{node=\"" + a.name + "\"}", 2);
+        assertMetric(onA, "signaling_relayed_total{node=\"" + a.name + "\",where=\"here\"}", 1);
+        assertMetric(onA, "signaling_relayed_total{node=\"" + a.name + "\",where=\"to_other_node\"}", 1);
+        assertMetric(onB, "signaling_relayed_total{node=\"" + b.name + "\",where=\"from_other_node\"}", 1);
+        assertMetric(onA, "signaling_refusals_total{code=\"bad-json\",node=\"" + a.name + "\"}", 1);
+        assertMetric(onB, "cluster_nodes{node=\"" + b.name + "\"}", 2);
+        assertTrue(onA.contains("redis_round_trip_seconds_count{node=\"" + a.name + "\"}"), onA);
+        assertEquals(401, a.getWithoutToken("/metrics").statusCode(), "/metrics wants STATS_TOKEN, as /stats does");
+    }
+
+    /** A sample of the Prometheus text: the line with these name and labels has this value. */
+    static void assertMetric(String scrape, String series, double value) {
+        String line = scrape.lines().filter(sample -> sample.startsWith(series + " ")).findFirst()
+                .orElseThrow(() -> new AssertionError("no " + series + " in\n" + scrape));
+        assertEquals(value, Double.parseDouble(line.substring(series.length() + 1).trim()), line);
+    }
 }

@@ -102,13 +102,21 @@ final class NodeProcess implements AutoCloseable {
         return SignalingClient.join(signal(room, more));
     }
 
-    /** GET a path; the status and body. */
+    /** GET a path, with the stats token; the status and body. */
     HttpResponse<String> get(String path) {
+        return get(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + path))
+                .header("Authorization", "Bearer " + STATS_TOKEN).build());
+    }
+
+    HttpResponse<String> getWithoutToken(String path) {
+        return get(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + path)).build());
+    }
+
+    private HttpResponse<String> get(HttpRequest request) {
         try {
-            return HTTP.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + path))
-                    .header("Authorization", "Bearer " + STATS_TOKEN).build(), HttpResponse.BodyHandlers.ofString());
+            return HTTP.send(request, HttpResponse.BodyHandlers.ofString());
         } catch (IOException | InterruptedException failed) {
-            throw new AssertionError("GET " + path + " on node " + name + " failed", failed);
+            throw new AssertionError(request + " on node " + name + " failed", failed);
         }
     }
 
@@ -125,6 +133,16 @@ final class NodeProcess implements AutoCloseable {
         process.destroyForcibly();
         try {
             process.waitFor(10, TimeUnit.SECONDS);
+        } catch (InterruptedException interrupted) {
+            Thread.currentThread().interrupt();
+        }
+    }
+
+    /** Stops it as Ctrl+C or a deploy would (SIGTERM), and waits until it has. */
+    void stop() {
+        process.destroy();
+        try {
+            process.waitFor(30, TimeUnit.SECONDS);
         } catch (InterruptedException interrupted) {
             Thread.currentThread().interrupt();
         }
