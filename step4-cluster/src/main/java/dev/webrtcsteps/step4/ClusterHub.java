@@ -79,7 +79,8 @@ final class ClusterHub implements Signaling {
     /** When the last heartbeat reached Redis (System.nanoTime), or 0. */
     private volatile long lastHeartbeat;
     private volatile boolean registered;
-    private volatile boolean outage;
+    /** Redis was away, or took out a user of this node: the next heartbeat reconciles the two. */
+    private volatile boolean outOfStep;
 
     ClusterHub(Settings settings, ClusterSettings cluster) {
         this.settings = settings;
@@ -475,7 +476,7 @@ final class ClusterHub implements Signaling {
                 if (room.member(event.id()) == null) {
                     room.leftElsewhere(event.id());
                 } else {
-                    outage = true; // Redis took out a user of this node: it thought this node dead; set it right
+                    outOfStep = true; // Redis took out a user of this node: it thought this node dead; set it right
                 }
             }
             default -> throw new IllegalStateException("not a change: " + event);
@@ -567,11 +568,11 @@ final class ClusterHub implements Signaling {
         return redis.run(Script.HEARTBEAT, List.of(RoomKeys.NODES_ALIVE), List.of(node(), String.valueOf(cluster.nodeTimeout().toMillis())))
                 .whenComplete((answer, failed) -> {
                     if (failed != null) {
-                        if (!outage && registered) {
+                        if (!outOfStep && registered) {
                             LOG.warn("Redis does not answer ({}); new users are refused until it does",
                                     RedisState.rootCause(failed).getMessage());
                         }
-                        outage = registered;
+                        outOfStep = registered;
                         return;
                     }
                     metrics.redisRoundTrip(System.nanoTime() - started);
@@ -579,10 +580,10 @@ final class ClusterHub implements Signaling {
                     List<String> values = strings(answer);
                     boolean known = values.get(0).equals("1");
                     metrics.nodes(Integer.parseInt(values.get(1)));
-                    if ((registered && !known) || outage) {
-                        LOG.info(known ? "Redis answers again; telling it what changed meanwhile"
-                                : "Redis lost this node's state (restarted?); telling it again");
-                        outage = false;
+                    if ((registered && !known) || outOfStep) {
+                        LOG.info(known ? "Redis and this node may disagree (Redis was away); telling it what this node holds"
+                                : "Redis lost this node (it restarted, or took this node for dead); telling it again");
+                        outOfStep = false;
                         timer.execute(this::reconcile);
                     }
                     registered = true;
@@ -610,7 +611,7 @@ final class ClusterHub implements Signaling {
             redis.subscribe(room.keys.channel()).exceptionally(failed -> null);
             redis.run(Script.RESTORE, room.keys.all().subList(0, 3), args).whenComplete((snapshot, failed) -> {
                 if (failed != null) {
-                    outage = true;
+                    outOfStep = true;
                     return;
                 }
                 synchronized (room) {

@@ -148,15 +148,25 @@ abstract class ClusterBehaviour {
     }
 
     @Test
-    void maxUsersCountsEveryNode() {
+    void maxUsersCountsEveryNodeEvenWhenNodesAdmitAtOnce() throws Exception {
         String redis = freshRedisUrl(); // other tests' users (and their killed nodes, for a while) would count too
-        NodeProcess a = nodeOf(redis, "a", "MAX_USERS", "3");
-        NodeProcess b = nodeOf(redis, "b", "MAX_USERS", "3");
-        closing(a.join(room()));
-        closing(b.join(room()));
-        closing(a.join(room()));
-        SignalingClient refused = closing(SignalingClient.connect(b.signal(room())));
-        refused.nextError("server-full");
+        NodeProcess a = nodeOf(redis, "a", "MAX_USERS", "3", "JOINS_PER_SECOND_PER_ADDRESS", "1000");
+        NodeProcess b = nodeOf(redis, "b", "MAX_USERS", "3", "JOINS_PER_SECOND_PER_ADDRESS", "1000");
+        List<java.util.concurrent.CompletableFuture<SignalingClient>> attempts = new ArrayList<>();
+        for (int i = 0; i < 10; i++) {
+            NodeProcess node = i % 2 == 0 ? a : b;
+            attempts.add(java.util.concurrent.CompletableFuture.supplyAsync(() -> SignalingClient.connect(node.signal(room()))));
+        }
+        int welcomed = 0;
+        for (var attempt : attempts) {
+            JsonNode first = closing(attempt.get()).next();
+            if (first.path("type").asText().equals("welcome")) {
+                welcomed++;
+            } else {
+                assertEquals("server-full", first.path("code").asText(), first::toString);
+            }
+        }
+        assertEquals(3, welcomed, "MAX_USERS=3 for both nodes together");
     }
 
     @Test
@@ -170,6 +180,7 @@ abstract class ClusterBehaviour {
         ann.client().next("peer-joined");
         ann.client().next("peer-joined");
 
+        Welcomed bystander = closing(a.join(room(), "name=Bystander"));
         long killed = System.nanoTime();
         b.kill();
         Set<String> left = Set.of(ann.client().next("peer-left").get("id").asText(),
@@ -178,6 +189,8 @@ abstract class ClusterBehaviour {
         assertEquals(Set.of(bob.id(), carol.id()), left);
         assertTrue(noticed.compareTo(Duration.ofSeconds(10)) <= 0, "noticed after " + noticed);
         System.out.println("A killed node's users left for the others " + noticed.toMillis() + " ms after SIGKILL");
+        assertEquals(List.of(), ann.client().drain(), "one peer-left each, nothing else");
+        assertEquals(List.of(), bystander.client().drain(), "another room on the living node sees nothing");
 
         // Bob's page comes back through the other node within the grace period: same id, and Ann sees him again.
         SignalingClient back = closing(SignalingClient.resume(a.signal(room, "name=Bob"), bob.welcome().get("resume").asText()));
