@@ -79,9 +79,18 @@ public class ReadmeCommands {
         Set<String> commands = new LinkedHashSet<>();
         commands.add(runCommand); // the first thing a new user types goes first, on the coldest machine
         commands.addAll(runCommands(readme));
+        List<List<String>> clusters = new ArrayList<>();
         try (Stream<Path> docs = Files.walk(root.resolve("docs"))) {
             for (Path doc : docs.filter(path -> path.toString().endsWith(".md")).sorted().toList()) {
-                commands.addAll(runCommands(Files.readString(doc)));
+                String markdown = Files.readString(doc);
+                commands.addAll(runCommands(markdown));
+                List<String> balancers = codeIn(markdown).stream().filter(code -> code.startsWith("haproxy -f ")).toList();
+                if (!balancers.isEmpty()) { // a chapter that starts nodes and a balancer in front of them
+                    List<String> together = new ArrayList<>(runCommands(markdown).stream()
+                            .filter(command -> command.contains("REDIS_URL=") && command.contains("NODE_ID=")).toList());
+                    together.add(balancers.get(0));
+                    clusters.add(together);
+                }
             }
         }
         List<String> oneCommand = commands.stream().filter(command -> command.contains(" -am ")).toList();
@@ -122,10 +131,16 @@ public class ReadmeCommands {
                         failed.add(command);
                     }
                 }
+                for (List<String> cluster : clusters) {
+                    if (!checkTogether(cluster, tree, work)) {
+                        failed.add(String.join(" & ", cluster));
+                    }
+                }
             }
         }
         if (failed.isEmpty()) {
-            System.out.println("All " + commands.size() + " run commands work as written.");
+            System.out.println("All " + commands.size() + " run commands work as written"
+                    + (clusters.isEmpty() ? "." : ", and " + clusters.size() + " chapter's nodes with their balancer together."));
             deleteTree(work);
             return true;
         }
@@ -208,6 +223,108 @@ public class ReadmeCommands {
             return true;
         } catch (IOException nobody) {
             return false;
+        }
+    }
+
+    /**
+     * A chapter's nodes and its balancer ({@code haproxy -f FILE}), all running at once as the chapter says, each
+     * "in a terminal of its own": through the balancer's address (the FILE's {@code bind}) the page is served,
+     * responses come from more than one node, and two users who join one room (on different nodes, round robin)
+     * see each other: one set of rooms.
+     */
+    boolean checkTogether(List<String> commands, Path tree, Path work) throws Exception {
+        String balancer = commands.get(commands.size() - 1);
+        System.out.println("$ " + String.join("\n$ ", commands) + "\n  (all at once)");
+        Process redis = redisFor(commands.get(0), work);
+        List<Running> running = new ArrayList<>();
+        try {
+            for (String node : commands.subList(0, commands.size() - 1)) {
+                Running started = Running.start(node, tree, work, false);
+                running.add(started);
+                if (started.awaitUrls(START).isEmpty()) {
+                    return reportFailure(node, started, "it did not print where it is running");
+                }
+            }
+            Matcher bind = Pattern.compile("(?m)^\\s*bind\\s+(\\S+):(\\d+)").matcher(
+                    Files.readString(tree.resolve(balancer.substring("haproxy -f ".length()).trim())));
+            if (!bind.find()) {
+                fail(balancer + ": its configuration has no bind line");
+            }
+            int port = Integer.parseInt(bind.group(2));
+            Running proxy = Running.start(balancer, tree, work, false);
+            running.add(proxy);
+            long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(20);
+            String base = "http://127.0.0.1:" + port + "/";
+            Set<String> nodes = new java.util.TreeSet<>();
+            while (nodes.size() < 2 && System.nanoTime() < deadline) {
+                try {
+                    HttpResponse<String> health = HTTP.send(HttpRequest.newBuilder(URI.create(base + "health"))
+                            .timeout(Duration.ofSeconds(5)).build(), HttpResponse.BodyHandlers.ofString());
+                    if (health.statusCode() == 200) {
+                        health.headers().firstValue("X-Node").ifPresent(nodes::add);
+                    }
+                } catch (IOException notYet) {
+                    // the balancer is starting, or its health checks have not found the nodes yet
+                }
+                java.util.concurrent.locks.LockSupport.parkNanos(TimeUnit.MILLISECONDS.toNanos(50));
+            }
+            if (nodes.size() < 2) {
+                return reportFailure(balancer, proxy, "through it, /health did not answer from two nodes within 20 s (saw " + nodes + ")");
+            }
+            String problem = checkPage(base);
+            if (problem == null) {
+                problem = checkOneSetOfRooms(port);
+            }
+            if (problem != null) {
+                return reportFailure(balancer, proxy, problem);
+            }
+            System.out.println("  ok: " + base + " served by nodes " + nodes + ", one set of rooms");
+            return true;
+        } finally {
+            for (Running each : running) {
+                each.stop();
+            }
+            if (redis != null) {
+                redis.destroy();
+                redis.waitFor(10, TimeUnit.SECONDS);
+            }
+        }
+    }
+
+    /** Two users join one room through the balancer, each on its own connection: the second one's welcome names the first. */
+    static String checkOneSetOfRooms(int port) {
+        List<WebSocket> sockets = new ArrayList<>();
+        try {
+            List<String> welcomes = new ArrayList<>();
+            for (String name : List.of("First", "Second")) {
+                CompletableFuture<String> welcome = new CompletableFuture<>();
+                sockets.add(HttpClient.newHttpClient().newWebSocketBuilder().connectTimeout(Duration.ofSeconds(10))
+                        .buildAsync(URI.create("ws://127.0.0.1:" + port + "/signal?room=readme-cluster&name=" + name),
+                                new WebSocket.Listener() {
+                                    final StringBuilder text = new StringBuilder();
+
+                                    @Override
+                                    public CompletionStage<?> onText(WebSocket ws, CharSequence data, boolean last) {
+                                        text.append(data);
+                                        if (last) {
+                                            welcome.complete(text.toString());
+                                            text.setLength(0);
+                                        }
+                                        ws.request(1);
+                                        return null;
+                                    }
+                                }).get(15, TimeUnit.SECONDS));
+                welcomes.add(welcome.get(15, TimeUnit.SECONDS));
+            }
+            Matcher firstId = Pattern.compile("\"id\":\"([^\"]+)\"").matcher(welcomes.get(0));
+            if (!firstId.find() || !welcomes.get(1).contains("\"peers\":[{\"id\":\"" + firstId.group(1) + "\"")) {
+                return "the second user's welcome does not name the first: " + welcomes;
+            }
+            return null;
+        } catch (Exception broken) {
+            return "/signal through the balancer failed: " + broken;
+        } finally {
+            sockets.forEach(socket -> socket.abort());
         }
     }
 

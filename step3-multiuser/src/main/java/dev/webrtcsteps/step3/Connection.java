@@ -20,6 +20,10 @@ import org.eclipse.jetty.websocket.api.Session;
  */
 public final class Connection {
 
+    /** WebSocket close status for a connection that ended without a close frame. */
+    private static final int NO_CLOSE_FRAME = 1006;
+    /** WebSocket close status Jetty sends when a handler failed: the server's doing, not the client's. */
+    private static final int SERVER_ERROR = 1011;
     /** How long a refused client has to read why before the server closes the connection. */
     static final Duration CLOSE_DELAY = Duration.ofSeconds(2);
 
@@ -181,6 +185,24 @@ public final class Connection {
     /** Why the server ended this connection, or null if it did not. */
     public String endReason() {
         return endReason;
+    }
+
+    /**
+     * Whether the connection, now closed with {@code status}, broke: no close frame, and not the server's doing (a
+     * network change, a proxy timeout, a server restart on the other side of a load balancer). Its user may
+     * come back with its resume token.
+     */
+    public boolean dropped(int status) {
+        return endReason == null && status == NO_CLOSE_FRAME;
+    }
+
+    /** Why the connection, now closed with {@code status}, ended: for the log. */
+    public String whyClosed(int status) {
+        if (endReason != null) {
+            return endReason;
+        }
+        return status == SERVER_ERROR ? "the server failed while serving it (" + status + ")"
+                : "closed by the client (" + status + ")";
     }
 
     /** Marks the connection as gone: nothing more is written to it. */

@@ -34,10 +34,6 @@ import org.slf4j.LoggerFactory;
 public final class Hub implements Signaling {
 
     private static final Logger LOG = LoggerFactory.getLogger(Hub.class);
-    /** WebSocket close status for a connection that ended without a close frame. */
-    private static final int NO_CLOSE_FRAME = 1006;
-    /** WebSocket close status Jetty sends when a handler failed: the server's doing, not the client's. */
-    private static final int SERVER_ERROR = 1011;
     private final Settings settings;
     private final Stats stats;
     /** Refusals can come by the thousand from one client: a few lines a minute say enough. */
@@ -184,7 +180,7 @@ public final class Hub implements Signaling {
             if (user.connection() != connection) {
                 return; // resumed on another connection
             }
-            suspended = connection.endReason() == null && status == NO_CLOSE_FRAME;
+            suspended = connection.dropped(status);
             if (suspended) {
                 suspend(user);
             } else {
@@ -194,16 +190,8 @@ public final class Hub implements Signaling {
         if (suspended) {
             LOG.info("{} lost its connection; it may resume within {} s", user, settings.resumeGrace().toSeconds());
         } else if (left) {
-            logLeft(user, whyClosed(connection, status));
+            logLeft(user, connection.whyClosed(status));
         }
-    }
-
-    private static String whyClosed(Connection connection, int status) {
-        if (connection.endReason() != null) {
-            return connection.endReason();
-        }
-        return status == SERVER_ERROR ? "the server failed while serving it (" + status + ")"
-                : "closed by the client (" + status + ")";
     }
 
     /**

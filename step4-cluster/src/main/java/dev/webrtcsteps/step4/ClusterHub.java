@@ -48,7 +48,6 @@ import org.slf4j.LoggerFactory;
 final class ClusterHub implements Signaling {
 
     private static final Logger LOG = LoggerFactory.getLogger(ClusterHub.class);
-    private static final int NO_CLOSE_FRAME = 1006;
     /** Changes kept while a room's snapshot is on its way; beyond, the snapshot is asked again. */
     private static final int MAX_HELD_CHANGES = 1_000;
     private static final Duration FIRST_HEARTBEAT_WAIT = Duration.ofSeconds(10);
@@ -344,7 +343,7 @@ final class ClusterHub implements Signaling {
             if (user.connection() != connection) {
                 return;
             }
-            suspended = connection.endReason() == null && status == NO_CLOSE_FRAME;
+            suspended = connection.dropped(status);
             if (suspended) {
                 user.detach();
                 user.gracePeriod(timer.schedule(() -> leaveUnlessBack(user), settings.resumeGrace().toMillis(),
@@ -357,7 +356,7 @@ final class ClusterHub implements Signaling {
         if (suspended) {
             LOG.info("Peer {} lost its connection; it may resume within {} s", user.id(), settings.resumeGrace().toSeconds());
         } else if (left) {
-            left(user, connection.endReason() != null ? connection.endReason() : "closed by the client (" + status + ")");
+            left(user, connection.whyClosed(status));
         }
     }
 
