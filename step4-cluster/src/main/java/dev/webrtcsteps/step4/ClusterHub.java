@@ -29,6 +29,7 @@ import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
+import java.util.concurrent.locks.LockSupport;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -108,6 +109,7 @@ final class ClusterHub implements Signaling {
                 throw new IllegalArgumentException("Redis at " + cluster.redisUrl() + " did not answer within "
                         + FIRST_HEARTBEAT_WAIT.toSeconds() + " s. Start it, or leave REDIS_URL unset to run one server alone.");
             }
+            LockSupport.parkNanos(cluster.heartbeat().toNanos() / 5);
         }
     }
 

@@ -45,6 +45,7 @@ final class Balancer implements AutoCloseable {
             log = directory.resolve("haproxy.log");
             process = new ProcessBuilder("haproxy", "-db", "-f", configuration.toString()).redirectErrorStream(true)
                     .redirectOutput(log.toFile()).start();
+            Runtime.getRuntime().addShutdownHook(new Thread(process::destroyForcibly)); // never outlives the tests
         } catch (IOException notInstalled) {
             throw new UncheckedIOException("Cannot start haproxy: install Debian's haproxy package (bash .ci/run does)",
                     notInstalled);

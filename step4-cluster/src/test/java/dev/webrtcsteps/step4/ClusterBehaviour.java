@@ -51,10 +51,20 @@ abstract class ClusterBehaviour {
         return "room-" + ++rooms + "-" + System.nanoTime();
     }
 
+    /** Everything the test opened, last first; one that fails to close does not keep the others open. */
     @AfterEach
     void closeAll() throws Exception {
+        Exception first = null;
         for (int i = toClose.size() - 1; i >= 0; i--) {
-            toClose.get(i).close();
+            try {
+                toClose.get(i).close();
+            } catch (Exception | AssertionError failed) {
+                first = first == null ? new Exception("closing " + toClose.get(i) + " failed", failed) : first;
+            }
+        }
+        toClose.clear();
+        if (first != null) {
+            throw first;
         }
     }
 

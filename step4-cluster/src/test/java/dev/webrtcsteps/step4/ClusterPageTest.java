@@ -108,7 +108,8 @@ class ClusterPageTest {
     private User join(BrowserKind browser, String name, String room) {
         Page page = browsers.newPage(browser);
         page.navigate(balancer.url("/?room=" + encode(room) + "&name=" + encode(name)));
-        assertThat(page.locator("#my-id")).hasText(AN_ID);
+        // Nodes, Redis, HAProxy and the browsers share two cores with the other tests: more than the default 5 s.
+        assertThat(page.locator("#my-id")).hasText(AN_ID, new LocatorAssertions.HasTextOptions().setTimeout(15_000));
         return new User(page, name, page.locator("#my-id").textContent());
     }
 

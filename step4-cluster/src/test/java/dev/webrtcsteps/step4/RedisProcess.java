@@ -47,6 +47,7 @@ final class RedisProcess implements AutoCloseable {
         try {
             process = new ProcessBuilder(command).redirectErrorStream(true)
                     .redirectOutput(directory.resolve("redis.log").toFile()).start();
+            Runtime.getRuntime().addShutdownHook(new Thread(process::destroyForcibly)); // never outlives the tests
         } catch (IOException notInstalled) {
             throw new IllegalStateException("Cannot start redis-server: install Debian's redis-server package "
                     + "(bash .ci/run does)", notInstalled);
