@@ -456,6 +456,10 @@ final class ClusterHub implements Signaling {
             }
             return;
         }
+        if (room.settling()) {
+            change(room, event);
+            return;
+        }
         if (room.awaitsSnapshot()) {
             room.hold(event, MAX_HELD_CHANGES);
             return;
@@ -466,10 +470,15 @@ final class ClusterHub implements Signaling {
         if (event.seq() > room.seq() + 1) {
             room.awaitSnapshot();
             room.hold(event, MAX_HELD_CHANGES);
-            askSnapshot(room);
+            askSnapshot(room, false);
             return;
         }
         room.seq(event.seq());
+        change(room, event);
+    }
+
+    /** A change to the room's membership, on another node: the members here hear of it. Under the room's lock. */
+    private void change(ClusterRoom room, RoomEvent event) {
         switch (event.kind()) {
             case JOINED -> placeElsewhere(room, event.id(), event.node(), event.text());
             case MOVED -> placeElsewhere(room, event.id(), event.node(), null);
@@ -517,12 +526,12 @@ final class ClusterHub implements Signaling {
         LOG.info("Peer {} moved to node {}", user.id(), node);
     }
 
-    private void askSnapshot(ClusterRoom room) {
+    private void askSnapshot(ClusterRoom room, boolean force) {
         redis.run(Script.SNAPSHOT, List.of(room.keys.members(), room.keys.seq()), List.of()).whenComplete((answer, failed) -> {
             if (failed == null) {
                 synchronized (room) {
                     if (!room.isClosed()) {
-                        apply(room, strings(answer), false);
+                        apply(room, strings(answer), force);
                     }
                 }
             } // else: the reconciliation after the outage brings one
@@ -535,6 +544,9 @@ final class ClusterHub implements Signaling {
      * what was seen (Redis restarted, and its numbers with it). Under the room's lock.
      */
     private void apply(ClusterRoom room, List<String> snapshot, boolean force) {
+        if (room.settling() && !force) {
+            return; // the nodes may not all have told Redis their users yet: someone missing here has not left
+        }
         long seq = Long.parseLong(snapshot.get(0));
         if (force || seq > room.seq()) {
             List<String> inRedis = new ArrayList<>();
@@ -556,6 +568,7 @@ final class ClusterHub implements Signaling {
                 }
             }
             room.seq(seq);
+            room.settled();
         }
         for (RoomEvent held : room.takeHeld()) {
             apply(room, held);
@@ -594,8 +607,10 @@ final class ClusterHub implements Signaling {
 
     /**
      * Makes Redis agree with this node again after it was away or lost its data: the node's count and rooms, and
-     * in each room its members (who left meanwhile leaves, who is missing joins); then the view of each room
-     * becomes Redis's snapshot of it. Runs on the timer's thread.
+     * in each room its members (who left meanwhile leaves, who is missing joins). The other nodes do the same
+     * within a heartbeat or two of Redis coming back; after {@link ClusterSettings#nodeTimeout()} each room's
+     * view here becomes Redis's snapshot of it. Earlier, a node that had not told Redis its users yet would look
+     * as if its users had left, and the members here would see them leave and come back. Runs on the timer.
      */
     private void reconcile() {
         List<String> recount = new ArrayList<>(List.of(node(), String.valueOf(localUsers.size())));
@@ -605,21 +620,17 @@ final class ClusterHub implements Signaling {
         for (ClusterRoom room : roomsByName.values()) {
             List<String> args = new ArrayList<>(List.of(node(), room.keys.channel()));
             synchronized (room) {
+                room.settle();
                 for (User member : room.members()) {
                     args.addAll(List.of(member.id(), member.resumeToken(), member.info().name()));
                 }
             }
             redis.subscribe(room.keys.channel()).exceptionally(failed -> null);
-            redis.run(Script.RESTORE, room.keys.all().subList(0, 3), args).whenComplete((snapshot, failed) -> {
+            redis.run(Script.RESTORE, room.keys.all().subList(0, 3), args).whenComplete((done, failed) -> {
                 if (failed != null) {
                     outOfStep = true;
-                    return;
-                }
-                synchronized (room) {
-                    if (!room.isClosed()) {
-                        room.awaitSnapshot();
-                        apply(room, strings(snapshot), true);
-                    }
+                } else {
+                    timer.schedule(() -> askSnapshot(room, true), cluster.nodeTimeout().toMillis(), TimeUnit.MILLISECONDS);
                 }
             });
         }

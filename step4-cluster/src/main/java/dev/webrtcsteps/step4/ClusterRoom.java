@@ -33,6 +33,8 @@ final class ClusterRoom extends Room {
     private long seq;
     /** Changes that came while a snapshot was on its way, to apply after it; null when none is. */
     private List<RoomEvent> heldForSnapshot;
+    /** Redis came back: the nodes are telling it again who they hold, and only a snapshot taken after that counts. */
+    private boolean settling;
 
     ClusterRoom(String name, CompletableFuture<Void> subscribed) {
         super(name);
@@ -111,6 +113,22 @@ final class ClusterRoom extends Room {
 
     void seq(long latest) {
         seq = latest;
+    }
+
+    /**
+     * Until {@link #settled}: changes apply as they come, whatever their numbers (Redis may have restarted them), and
+     * only a forced snapshot takes anyone out of the view for not being in Redis.
+     */
+    void settle() {
+        settling = true;
+    }
+
+    void settled() {
+        settling = false;
+    }
+
+    boolean settling() {
+        return settling;
     }
 
     boolean awaitsSnapshot() {
