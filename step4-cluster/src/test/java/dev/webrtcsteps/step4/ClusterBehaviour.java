@@ -129,6 +129,12 @@ abstract class ClusterBehaviour {
         bob.client().send("{\"type\":\"signal\",\"to\":\"x\",\"data\":{}}");
         bob.client().nextError("rate-limited"); // the fifth frame in a burst of four
         assertFalse(carol.client().hasReceived("signal"));
+        Welcomed dan = closing(b.join(room, "name=Dan"));
+        assertEquals(dan.id(), ann.client().next("peer-joined").at("/peer/id").asText());
+        dan.client().send("{\"type\":\"signal\",\"to\":\"" + ann.id() + "\",\"data\":{\"x\":\"" + "y".repeat(70_000) + "\"}}");
+        dan.client().nextError("too-large");
+        assertEquals(1009, dan.client().awaitClose());
+        assertEquals(dan.id(), ann.client().next("peer-left").get("id").asText(), "too large: it leaves, on every node");
     }
 
     @Test
