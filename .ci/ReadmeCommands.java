@@ -164,6 +164,12 @@ public class ReadmeCommands {
                         : "it did not print where it is running within " + startLimit.toMinutes() + " min");
             }
             String step = module(command);
+            String banner = server.lines.stream().filter(line -> line.contains(" is running")).findFirst().orElse("");
+            Matcher number = Pattern.compile("^step(\\d+)-").matcher(step);
+            if (number.find() && !banner.startsWith("Step " + number.group(1) + " ")) {
+                // Say, -am built another step first, whose exec:java ran instead (and serves a page just as well).
+                return reportFailure(command, server, "it started another step: " + banner);
+            }
             for (String url : urls) {
                 String problem = checkPage(url);
                 if (problem != null) {

@@ -110,6 +110,7 @@ public final class Hub implements Signaling {
             usersByResumeToken.put(newcomer.resumeToken(), newcomer);
             room.add(newcomer);
         }
+        stats.countJoined();
         LOG.info("Peer {} connected ({})", id, users(users.get()));
         return true;
     }

@@ -9,6 +9,7 @@ import java.util.concurrent.atomic.LongAdder;
 /** The counters {@code GET /stats} reports besides users and rooms. Thread-safe. */
 public final class Stats {
 
+    private final LongAdder joined = new LongAdder();
     private final LongAdder relayed = new LongAdder();
     private final Map<ErrorCode, LongAdder> errors = new EnumMap<>(ErrorCode.class);
     private final LongAdder uncaught = new LongAdder();
@@ -17,6 +18,10 @@ public final class Stats {
         for (ErrorCode code : ErrorCode.values()) {
             errors.put(code, new LongAdder());
         }
+    }
+
+    public void countJoined() {
+        joined.increment();
     }
 
     public void countRelayed() {
@@ -30,6 +35,11 @@ public final class Stats {
     /** An exception escaped a WebSocket handler: a bug in the server, whatever the client sent. */
     public void countUncaught() {
         uncaught.increment();
+    }
+
+    /** Newcomers admitted since the server started (not users who resumed). */
+    public long joined() {
+        return joined.sum();
     }
 
     public long relayed() {

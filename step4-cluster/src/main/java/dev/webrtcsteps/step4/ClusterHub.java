@@ -49,7 +49,7 @@ import org.slf4j.LoggerFactory;
 final class ClusterHub implements Signaling {
 
     private static final Logger LOG = LoggerFactory.getLogger(ClusterHub.class);
-    /** Changes kept while a room's snapshot is on its way; beyond, the snapshot is asked again. */
+    /** Changes kept while a room's snapshot is on its way; beyond, they are dropped and a later gap asks again. */
     private static final int MAX_HELD_CHANGES = 1_000;
     private static final Duration FIRST_HEARTBEAT_WAIT = Duration.ofSeconds(10);
     /**
@@ -76,8 +76,11 @@ final class ClusterHub implements Signaling {
         return thread;
     });
     private final NodeMetrics metrics;
+    private final String incarnation;
     /** When the last heartbeat reached Redis (System.nanoTime), or 0. */
     private volatile long lastHeartbeat;
+    /** When a heartbeat last failed (System.nanoTime), or 0: until a node timeout later, nobody is evicted. */
+    private volatile long lastHeartbeatFailure;
     private volatile boolean registered;
     /** Redis was away, or took out a user of this node: the next heartbeat reconciles the two. */
     private volatile boolean outOfStep;
@@ -85,6 +88,7 @@ final class ClusterHub implements Signaling {
     ClusterHub(Settings settings, ClusterSettings cluster) {
         this.settings = settings;
         this.cluster = cluster;
+        this.incarnation = cluster.node() + "@" + PeerInfo.randomId().substring(0, 6);
         this.redis = RedisState.connect(cluster.redisUrl(), this::onEvent);
         this.metrics = new NodeMetrics(cluster.node());
         awaitFirstHeartbeat();
@@ -127,8 +131,12 @@ final class ClusterHub implements Signaling {
         return metrics;
     }
 
+    /**
+     * This process in Redis: its NODE_ID and a random part, new at each start. A node restarted under the same
+     * NODE_ID before the others missed it is a new node to them, and its old users are taken out as a dead node's.
+     */
     String node() {
-        return cluster.node();
+        return incarnation;
     }
 
     /** Why this node should get no new users now, or null: it reaches Redis. For {@code /health}. */
@@ -165,6 +173,7 @@ final class ClusterHub implements Signaling {
             }
         } catch (RedisUnavailable unreachable) {
             redisLog.warn("Refused a connection: Redis did not answer ({})", unreachable.getMessage());
+            outOfStep = true; // a script may have run without its answer reaching here: reconcile
             refuseForNow(connection);
         } finally {
             synchronized (room) {
@@ -217,7 +226,7 @@ final class ClusterHub implements Signaling {
             localUsers.put(id, newcomer);
             room.add(newcomer);
         }
-        metrics.joins.increment();
+        stats.countJoined();
         LOG.info("Peer {} connected ({} here)", id, users(localUsers.size()));
     }
 
@@ -268,9 +277,9 @@ final class ClusterHub implements Signaling {
                 if (from.isEmpty()) { // its node died and it was taken out: it joins again
                     apply(room, snapshot, false);
                     room.add(user);
-                } else {
-                    room.takeOver(user);
+                } else { // from another node: the members here know it already
                     apply(room, snapshot, false);
+                    room.takeOver(user);
                     user.reattach(fresh, room.welcome(user));
                 }
             }
@@ -294,7 +303,6 @@ final class ClusterHub implements Signaling {
                 if (addressee != null && addressee != sender) {
                     if (addressee.offerSignal(new ServerMessage.Signal(sender.id(), request.data()))) {
                         stats.countRelayed();
-                        metrics.relayedHere.increment();
                     } else {
                         connection.send(new ServerMessage.Error(ErrorCode.PEER_BUSY, "So much already waits for that peer "
                                 + "that this signal was dropped: it is not reading fast enough. Try again later."));
@@ -326,10 +334,11 @@ final class ClusterHub implements Signaling {
             if (failed != null) {
                 sender.send(new ServerMessage.Error(ErrorCode.PEER_BUSY, "That peer is on another server, which cannot "
                         + "be reached this moment: this signal was dropped. Try again later."));
+            } else {
+                stats.countRelayed();
+                metrics.relayedToOtherNodes.increment();
             }
         });
-        stats.countRelayed();
-        metrics.relayedToOtherNodes.increment();
     }
 
     @Override
@@ -451,9 +460,9 @@ final class ClusterHub implements Signaling {
             User addressee = room.member(event.id());
             if (addressee != null && addressee.offerSignalText(event.text())) {
                 metrics.relayedFromOtherNodes.increment();
-            } else {
+            } else if (room.elsewhere(event.id()) == null) {
                 metrics.droppedFromOtherNodes.increment(); // gone, or not reading: its sender cannot be told from here
-            }
+            } // else: for a member on another node, which hands it over
             return;
         }
         if (room.settling()) {
@@ -526,15 +535,17 @@ final class ClusterHub implements Signaling {
         LOG.info("Peer {} moved to node {}", user.id(), node);
     }
 
-    private void askSnapshot(ClusterRoom room, boolean force) {
-        redis.run(Script.SNAPSHOT, List.of(room.keys.members(), room.keys.seq()), List.of()).whenComplete((answer, failed) -> {
+    private CompletableFuture<?> askSnapshot(ClusterRoom room, boolean force) {
+        return redis.run(Script.SNAPSHOT, List.of(room.keys.members(), room.keys.seq()), List.of()).whenComplete((answer, failed) -> {
             if (failed == null) {
                 synchronized (room) {
                     if (!room.isClosed()) {
                         apply(room, strings(answer), force);
                     }
                 }
-            } // else: the reconciliation after the outage brings one
+            } else {
+                outOfStep = true; // the next heartbeat reconciles, and brings a snapshot
+            }
         });
     }
 
@@ -554,12 +565,8 @@ final class ClusterHub implements Signaling {
                 String id = snapshot.get(i);
                 String node = snapshot.get(i + 1);
                 inRedis.add(id);
-                if (!node.equals(node())) {
+                if (!node.equals(node())) { // this node's own members are its to tell Redis about (RESTORE)
                     placeElsewhere(room, id, node, snapshot.get(i + 2));
-                } else if (room.member(id) == null && !room.isArriving(id)) {
-                    // Redis has a user here that is not: it left while Redis was away.
-                    redis.run(Script.LEAVE, room.keys.all().subList(0, 3), List.of(id, node(), room.keys.channel()))
-                            .exceptionally(failed -> null);
                 }
             }
             for (String id : room.idsElsewhere()) {
@@ -587,6 +594,7 @@ final class ClusterHub implements Signaling {
                                     RedisState.rootCause(failed).getMessage());
                         }
                         outOfStep = registered;
+                        lastHeartbeatFailure = System.nanoTime();
                         return;
                     }
                     metrics.redisRoundTrip(System.nanoTime() - started);
@@ -601,7 +609,11 @@ final class ClusterHub implements Signaling {
                         timer.execute(this::reconcile);
                     }
                     registered = true;
-                    values.subList(2, values.size()).forEach(this::evict);
+                    // After Redis was away, every node's heartbeat is old: wait until they all had time to beat again.
+                    long lastFailure = lastHeartbeatFailure;
+                    if (lastFailure == 0 || System.nanoTime() - lastFailure > cluster.nodeTimeout().toNanos()) {
+                        values.subList(2, values.size()).forEach(this::evict);
+                    }
                 });
     }
 
@@ -617,7 +629,9 @@ final class ClusterHub implements Signaling {
         recount.addAll(roomsByName.keySet());
         redis.runForNumber(Script.RECOUNT, List.of(RoomKeys.USERS_PER_NODE, RoomKeys.roomsOf(node())), recount)
                 .exceptionally(failed -> null);
-        for (ClusterRoom room : roomsByName.values()) {
+        List<CompletableFuture<?>> restored = new ArrayList<>();
+        List<ClusterRoom> rooms = List.copyOf(roomsByName.values());
+        for (ClusterRoom room : rooms) {
             List<String> args = new ArrayList<>(List.of(node(), room.keys.channel()));
             synchronized (room) {
                 room.settle();
@@ -626,14 +640,18 @@ final class ClusterHub implements Signaling {
                 }
             }
             redis.subscribe(room.keys.channel()).exceptionally(failed -> null);
-            redis.run(Script.RESTORE, room.keys.all().subList(0, 3), args).whenComplete((done, failed) -> {
-                if (failed != null) {
-                    outOfStep = true;
-                } else {
-                    timer.schedule(() -> askSnapshot(room, true), cluster.nodeTimeout().toMillis(), TimeUnit.MILLISECONDS);
-                }
-            });
+            restored.add(redis.run(Script.RESTORE, room.keys.all().subList(0, 3), args));
         }
+        CompletableFuture.allOf(restored.toArray(CompletableFuture[]::new)).whenComplete((done, failed) -> {
+            if (failed != null) {
+                outOfStep = true;
+                return;
+            }
+            timer.schedule(() -> CompletableFuture.allOf(rooms.stream().map(room -> askSnapshot(room, true))
+                    .toArray(CompletableFuture[]::new)).thenRun(() -> LOG.info(
+                            "The views of {} rooms match Redis again", rooms.size())), cluster.nodeTimeout().toMillis(),
+                    TimeUnit.MILLISECONDS);
+        });
     }
 
     /** A node is silent: its users leave their rooms (each may still come back through another node). */

@@ -40,6 +40,7 @@ final class ClusterRoom extends Room {
         super(name);
         this.keys = new RoomKeys(name);
         this.subscribed = subscribed;
+        awaitSnapshot(); // the first joiner's script brings it; changes heard before wait for it
     }
 
     @Override
@@ -141,7 +142,10 @@ final class ClusterRoom extends Room {
         }
     }
 
-    /** Keeps a change until the snapshot comes; false if too many wait (the snapshot will be asked again). */
+    /**
+     * Keeps a change until the snapshot comes; false if too many wait: it is dropped, and the next change after
+     * the snapshot shows a gap, which asks for another.
+     */
     boolean hold(RoomEvent event, int max) {
         if (heldForSnapshot.size() >= max) {
             return false;

@@ -18,9 +18,9 @@ import java.util.concurrent.atomic.AtomicInteger;
  */
 final class NodeMetrics {
 
+    private static final String RELAYED = "Signals relayed: to a member here, published for a member on another node, "
+            + "or from another node to a member here";
     final PrometheusMeterRegistry registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
-    final Counter joins;
-    final Counter relayedHere;
     final Counter relayedToOtherNodes;
     final Counter relayedFromOtherNodes;
     final Counter droppedFromOtherNodes;
@@ -30,10 +30,8 @@ final class NodeMetrics {
 
     NodeMetrics(String node) {
         registry.config().commonTags("node", node);
-        joins = Counter.builder("signaling.joins").description("Newcomers admitted on this node").register(registry);
-        relayedHere = relayed("here", "Signals to a member on this node");
-        relayedToOtherNodes = relayed("to_other_node", "Signals published for a member on another node");
-        relayedFromOtherNodes = relayed("from_other_node", "Signals from another node handed to a member here");
+        relayedToOtherNodes = relayed("to_other_node");
+        relayedFromOtherNodes = relayed("from_other_node");
         droppedFromOtherNodes = Counter.builder("signaling.dropped").tag("from", "other_node")
                 .description("Signals from another node whose addressee was gone or not reading").register(registry);
         refusedForNow = Counter.builder("signaling.refused.unavailable")
@@ -43,12 +41,17 @@ final class NodeMetrics {
         Gauge.builder("cluster.nodes", nodes, AtomicInteger::get).description("Nodes alive in the cluster").register(registry);
     }
 
-    private Counter relayed(String where, String description) {
-        return Counter.builder("signaling.relayed").tag("where", where).description(description).register(registry);
+    private Counter relayed(String where) {
+        return Counter.builder("signaling.relayed").tag("where", where).description(RELAYED).register(registry);
     }
 
-    /** The hub's own counts: users, rooms, and the step-3 error counters by code. */
+    /** The hub's own counts: users, rooms, joins, signals relayed here, and the step-3 error counters by code. */
     void watch(Signaling hub) {
+        FunctionCounter.builder("signaling.joins", hub, watched -> watched.stats().joined())
+                .description("Newcomers admitted on this node").register(registry);
+        // Every signal the hub relayed, but those it published for another node: handed over here.
+        FunctionCounter.builder("signaling.relayed", hub, watched -> watched.stats().relayed() - relayedToOtherNodes.count())
+                .tag("where", "here").description(RELAYED).register(registry);
         Gauge.builder("signaling.users", hub, Signaling::users).description("Users on this node").register(registry);
         Gauge.builder("signaling.rooms", hub, Signaling::rooms).description("Rooms with users on this node").register(registry);
         Gauge.builder("signaling.resumable", hub, Signaling::resumable)

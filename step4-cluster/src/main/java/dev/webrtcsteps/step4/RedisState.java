@@ -152,9 +152,10 @@ final class RedisState implements AutoCloseable {
         RedisClient probe = RedisClient.create(resources, uri);
         try (var connection = probe.connect()) {
             return connection.sync().info("cluster").contains("cluster_enabled:1");
-        } catch (RedisException unreachable) {
-            throw new IllegalArgumentException("Cannot reach Redis at " + uri.getHost() + ":" + uri.getPort() + " ("
-                    + unreachable.getMessage() + "). Start it, or leave REDIS_URL unset to run one server alone.");
+        } catch (RedisException refused) {
+            throw new IllegalArgumentException("Cannot use Redis at " + uri.getHost() + ":" + uri.getPort() + " ("
+                    + rootCause(refused).getMessage() + "). Is it running, and are REDIS_URL's password and database "
+                    + "right? Or leave REDIS_URL unset to run one server alone.");
         } finally {
             probe.shutdown();
             resources.shutdown();

@@ -24,4 +24,7 @@ for i = 3, #ARGV, 3 do
     redis.call('SPUBLISH', channel, 'joined\t' .. next_seq(seq_key) .. '\t' .. id .. '\t' .. node .. '\t' .. name)
   end
 end
+if redis.call('HLEN', members) == 0 then
+  redis.call('PEXPIRE', seq_key, 86400000) -- an empty room's counter goes after a day
+end
 return snapshot(members, redis.call('GET', seq_key) or 0)

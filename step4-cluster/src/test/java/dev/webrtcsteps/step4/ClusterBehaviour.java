@@ -1,5 +1,6 @@
 package dev.webrtcsteps.step4;
 
+import static dev.webrtcsteps.testing.Eventually.eventually;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -220,24 +221,44 @@ abstract class ClusterBehaviour {
     void aPageThatResumesOnAnotherNodeBeforeItsNodeIsMissedKeepsItsIdAndNobodyNotices() {
         NodeProcess a = node("a");
         NodeProcess b = node("b");
+        NodeProcess c = node("c"); // has nobody in the room yet: Bob's resume is the first it hears of it
         String room = room();
         Welcomed ann = closing(a.join(room, "name=Ann"));
         Welcomed bob = closing(b.join(room, "name=Bob"));
         ann.client().next("peer-joined");
         b.kill();
-        SignalingClient back = closing(SignalingClient.resume(a.signal(room, "name=Bob"), bob.welcome().get("resume").asText()));
-        JsonNode welcome = back.next("welcome");
+        SignalingClient back = closing(SignalingClient.resume(c.signal(room, "name=Bob"), bob.welcome().get("resume").asText()));
+        JsonNode welcome = back.next(); // the welcome first, whatever the node heard meanwhile
+        assertEquals("welcome", welcome.get("type").asText(), welcome::toString);
         assertEquals(bob.id(), welcome.get("id").asText());
+        assertEquals(Set.of(ann.id()), ids(welcome));
         // Ann sees nothing: Bob moved before anyone missed his node; and he is reachable on his new node.
         back.send("{\"type\":\"signal\",\"to\":\"" + ann.id() + "\",\"data\":{\"candidate\":null}}");
         assertEquals(bob.id(), ann.client().next("signal").get("from").asText());
         ann.client().send("{\"type\":\"signal\",\"to\":\"" + bob.id() + "\",\"data\":{\"candidate\":null}}");
         assertEquals(ann.id(), back.next("signal").get("from").asText());
-        // Past the time the dead node's users would have been taken out, nothing came.
+        // Once node b's users would have been taken out, Bob is still there, for a newcomer too.
+        eventually("node b is taken for dead", () -> a.log().stream().anyMatch(line -> line.contains("Node " + b.name + "@")));
         Welcomed witness = closing(a.join(room, "name=Witness"));
         assertEquals(Set.of(ann.id(), bob.id()), ids(witness.welcome()));
         assertEquals("peer-joined", ann.client().next().get("type").asText());
         assertEquals(List.of(), ann.client().drain());
+        assertEquals(List.of(), back.drain().stream().filter(message -> !message.path("type").asText().equals("peer-joined")).toList());
+    }
+
+    @Test
+    void aNodeRestartedUnderItsNameIsANewNodeItsPreviousUsersLeave() {
+        NodeProcess a = node("a");
+        NodeProcess b = node("b");
+        String room = room();
+        Welcomed ann = closing(a.join(room, "name=Ann"));
+        Welcomed bob = closing(b.join(room, "name=Bob"));
+        ann.client().next("peer-joined");
+        b.kill();
+        NodeProcess again = nodeOf(redisUrl(), "b"); // the same NODE_ID, back before anyone missed it
+        assertEquals(b.name, again.name);
+        assertEquals(bob.id(), ann.client().next("peer-left").get("id").asText(), "Bob's page never came back");
+        assertEquals(0, again.stats().get("users").asInt());
     }
 
     @Test

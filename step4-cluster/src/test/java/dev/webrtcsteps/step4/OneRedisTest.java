@@ -74,4 +74,27 @@ class OneRedisTest extends ClusterBehaviour {
         assertEquals(ann.id(), bob.client().next("signal").get("from").asText(), "signals cross nodes again");
         assertEquals(List.of(), ann.client().drain(), "nobody seemed to leave and come back");
     }
+
+    @Test
+    void aRedisFrozenForLongerThanTheNodeTimeoutMakesNobodyLeave() {
+        RedisProcess redis = closing(RedisProcess.started());
+        NodeProcess a = nodeOf(redis.url(), "a");
+        NodeProcess b = nodeOf(redis.url(), "b");
+        String room = room();
+        Welcomed ann = closing(a.join(room, "name=Ann"));
+        Welcomed bob = closing(b.join(room, "name=Bob"));
+        ann.client().next("peer-joined");
+
+        redis.pause();
+        // Every node's last heartbeat in Redis gets older than NODE_TIMEOUT_SECONDS (5).
+        eventually("Redis silent for 6 s", () -> a.get("/health").body().matches(".*has not answered for ([6-9]|\\d\\d) s.*"));
+        redis.resume();
+        eventually("node a's views match Redis again", () -> a.log().stream().anyMatch(line -> line.contains("rooms match Redis again")));
+        eventually("node b's views match Redis again", () -> b.log().stream().anyMatch(line -> line.contains("rooms match Redis again")));
+        // Nobody was taken for dead: no one left, and Bob is still reachable.
+        ann.client().send("{\"type\":\"signal\",\"to\":\"" + bob.id() + "\",\"data\":{\"candidate\":null}}");
+        assertEquals(ann.id(), bob.client().next("signal").get("from").asText());
+        assertEquals(List.of(), ann.client().drain());
+        assertEquals(List.of(), a.log().stream().filter(line -> line.contains("was silent")).toList());
+    }
 }

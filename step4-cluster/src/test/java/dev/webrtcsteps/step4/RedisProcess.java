@@ -80,6 +80,24 @@ final class RedisProcess implements AutoCloseable {
         }
     }
 
+    /** Freezes it (SIGSTOP), as a long GC-like stall or a network that drops everything would: nothing answers. */
+    void pause() {
+        signal("-STOP");
+    }
+
+    /** Lets a paused Redis go on (SIGCONT), with everything it held. */
+    void resume() {
+        signal("-CONT");
+    }
+
+    private void signal(String which) {
+        try {
+            new ProcessBuilder("kill", which, String.valueOf(process.pid())).inheritIO().start().waitFor();
+        } catch (IOException | InterruptedException failed) {
+            throw new IllegalStateException("kill " + which + " failed", failed);
+        }
+    }
+
     /** One command in Redis' inline form, its first reply line; null if Redis is not answering. */
     String command(String inline) {
         try (Socket socket = new Socket("127.0.0.1", port)) {
@@ -109,6 +127,9 @@ final class RedisProcess implements AutoCloseable {
     @Override
     public void close() {
         if (process != null) {
+            if (process.isAlive()) {
+                resume(); // were it paused
+            }
             kill();
         }
     }
