@@ -92,6 +92,7 @@ final class ClusterHub implements Signaling {
         this.redis = RedisState.connect(cluster.redisUrl(), this::onEvent);
         this.metrics = new NodeMetrics(cluster.node());
         awaitFirstHeartbeat();
+        redis.subscribe(RoomKeys.signalsOf(node())).join(); // Redis answered a heartbeat: it answers this too
         timer.scheduleWithFixedDelay(this::heartbeat, cluster.heartbeat().toMillis(), cluster.heartbeat().toMillis(),
                 TimeUnit.MILLISECONDS);
     }
@@ -309,8 +310,9 @@ final class ClusterHub implements Signaling {
                     }
                     return;
                 }
-                if (room.elsewhere(request.to()) != null) {
-                    publishSignal(room, request.to(), new ServerMessage.Signal(sender.id(), request.data()), connection);
+                ClusterRoom.Elsewhere remote = room.elsewhere(request.to());
+                if (remote != null) {
+                    publishSignal(remote, new ServerMessage.Signal(sender.id(), request.data()), connection);
                     return;
                 }
             }
@@ -319,9 +321,12 @@ final class ClusterHub implements Signaling {
                 "No other peer with that id is here; it may have left. Wait for a peer-joined message."));
     }
 
-    /** A signal for a member on another node goes through the room's channel, within a bound in bytes. */
-    private void publishSignal(ClusterRoom room, String to, ServerMessage.Signal signal, Connection sender) {
-        String message = RoomEvent.signal(to, Protocol.encode(signal));
+    /**
+     * A signal for a member on another node goes to that node's channel: only it hears it. Within a bound in bytes
+     * of what waits for Redis.
+     */
+    private void publishSignal(ClusterRoom.Elsewhere addressee, ServerMessage.Signal signal, Connection sender) {
+        String message = RoomEvent.signal(addressee.info().id(), Protocol.encode(signal));
         long bytes = 2L * message.length(); // what the string holds, about; the bound matters, not the exact figure
         if (signalBytesToRedis.addAndGet(bytes) > MAX_SIGNAL_BYTES_TO_REDIS) {
             signalBytesToRedis.addAndGet(-bytes);
@@ -329,7 +334,7 @@ final class ClusterHub implements Signaling {
                     + "on its way there that this signal was dropped. Try again later."));
             return;
         }
-        redis.publish(room.keys.channel(), message).whenComplete((receivers, failed) -> {
+        redis.publish(RoomKeys.signalsOf(addressee.node()), message).whenComplete((receivers, failed) -> {
             signalBytesToRedis.addAndGet(-bytes);
             if (failed != null) {
                 sender.send(new ServerMessage.Error(ErrorCode.PEER_BUSY, "That peer is on another server, which cannot "
@@ -434,15 +439,22 @@ final class ClusterHub implements Signaling {
 
     // ---- What comes from the other nodes, through Redis --------------------------------------------------------
 
-    /** A message on a room's channel; on one of Lettuce's threads, which must not wait for Redis. */
+    /**
+     * A message on a room's channel, or a signal on this node's; on one of Lettuce's threads, which must not wait
+     * for Redis.
+     */
     private void onEvent(String channel, String message) {
-        String name = RoomKeys.roomOf(channel);
-        ClusterRoom room = name == null ? null : roomsByName.get(name);
         RoomEvent event = RoomEvent.parse(message);
-        if (room == null || event == null) {
-            return;
-        }
         try {
+            if (event != null && event.kind() == RoomEvent.Kind.SIGNAL && channel.equals(RoomKeys.signalsOf(node()))) {
+                handOverSignal(event.id(), event.text());
+                return;
+            }
+            String name = RoomKeys.roomOf(channel);
+            ClusterRoom room = name == null ? null : roomsByName.get(name);
+            if (room == null || event == null || event.kind() == RoomEvent.Kind.SIGNAL) {
+                return;
+            }
             synchronized (room) {
                 if (!room.isClosed()) {
                     apply(room, event);
@@ -454,17 +466,24 @@ final class ClusterHub implements Signaling {
         }
     }
 
-    /** Under the room's lock. */
-    private void apply(ClusterRoom room, RoomEvent event) {
-        if (event.kind() == RoomEvent.Kind.SIGNAL) {
-            User addressee = room.member(event.id());
-            if (addressee != null && addressee.offerSignalText(event.text())) {
-                metrics.relayedFromOtherNodes.increment();
-            } else if (room.elsewhere(event.id()) == null) {
-                metrics.droppedFromOtherNodes.increment(); // gone, or not reading: its sender cannot be told from here
-            } // else: for a member on another node, which hands it over
-            return;
+    /** A signal another node published for a user of this one: handed over as it is, its {@code from} stamped already. */
+    private void handOverSignal(String to, String frame) {
+        User addressee = localUsers.get(to);
+        boolean handedOver = false;
+        if (addressee != null) {
+            synchronized (addressee.room()) {
+                handedOver = addressee.room().member(to) == addressee && addressee.offerSignalText(frame);
+            }
         }
+        if (handedOver) {
+            metrics.relayedFromOtherNodes.increment();
+        } else {
+            metrics.droppedFromOtherNodes.increment(); // gone, or not reading: its sender cannot be told from here
+        }
+    }
+
+    /** A change to a room, from its channel. Under the room's lock. */
+    private void apply(ClusterRoom room, RoomEvent event) {
         if (room.settling()) {
             change(room, event);
             return;
@@ -629,6 +648,7 @@ final class ClusterHub implements Signaling {
         recount.addAll(roomsByName.keySet());
         redis.runForNumber(Script.RECOUNT, List.of(RoomKeys.USERS_PER_NODE, RoomKeys.roomsOf(node())), recount)
                 .exceptionally(failed -> null);
+        redis.subscribe(RoomKeys.signalsOf(node())).exceptionally(failed -> null);
         List<CompletableFuture<?>> restored = new ArrayList<>();
         List<ClusterRoom> rooms = List.copyOf(roomsByName.values());
         for (ClusterRoom room : rooms) {

@@ -40,8 +40,8 @@ import java.util.function.BiConsumer;
  * live on one shard and a script can touch them all: {@code {room:NAME}:members} (id → node, resume token, name),
  * {@code {room:NAME}:tokens} (resume token → id), {@code {room:NAME}:seq} (the number of the room's latest change),
  * {@code {room:NAME}:departed} (resume tokens of the users of a server that died, for the grace period), and the
- * sharded channel {@code {room:NAME}:events}, on which every change is published with its number, and signals for
- * members on another server. The servers themselves are under {@code {nodes}}: {@code {nodes}:alive} (node → time of
+ * sharded channel {@code {room:NAME}:events}, on which every change is published with its number. Each node has a
+ * sharded channel of its own, {@code {node:NODE}:signals}, for signals to its users from other nodes. The servers themselves are under {@code {nodes}}: {@code {nodes}:alive} (node → time of
  * its last heartbeat), {@code {nodes}:users} (node → how many users it holds: what the cluster-wide user limit counts) and
  * {@code {nodes}:rooms:NODE} (the rooms where it has users: where to clean up when it dies).
  */

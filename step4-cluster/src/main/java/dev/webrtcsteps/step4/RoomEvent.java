@@ -2,7 +2,7 @@ package dev.webrtcsteps.step4;
 
 /**
  * A message on a room's channel: a change to its membership, numbered ({@code joined}, {@code left},
- * {@code moved}: the Lua scripts publish them), or a {@code signal} for a member connected to another server.
+ * {@code moved}: the Lua scripts publish them); or, on a node's channel, a {@code signal} for one of its users.
  * Fields are separated by tabs, which no id, node or name contains; a name is last, and a signal's frame.
  */
 record RoomEvent(Kind kind, long seq, String id, String node, String text) {

@@ -3,7 +3,7 @@ package dev.webrtcsteps.step4;
 import java.util.List;
 
 /**
- * The Redis keys and channel of one room (see {@link RedisState}). They share the hash tag {@code {room:NAME}}: on
+ * The Redis keys and channels of one room (see {@link RedisState}), and of the nodes. They share the hash tag {@code {room:NAME}}: on
  * a Redis Cluster a room lives on one shard, and one script can change all of it.
  */
 record RoomKeys(String room) {
@@ -51,6 +51,11 @@ record RoomKeys(String room) {
     /** The keys of the servers: their heartbeats, and how many users each holds. */
     static final String NODES_ALIVE = "{nodes}:alive";
     static final String USERS_PER_NODE = "{nodes}:users";
+
+    /** The sharded channel of one node (an incarnation): signals for its users, from members on other nodes. */
+    static String signalsOf(String node) {
+        return "{node:" + node + "}:signals";
+    }
 
     /** The rooms where one server has users. */
     static String roomsOf(String node) {

@@ -45,5 +45,7 @@ class RoomEventTest {
         assertNull(RoomKeys.roomOf("{room:team one}:members"));
         assertNull(RoomKeys.roomOf("elsewhere"));
         assertEquals("{nodes}:rooms:a", RoomKeys.roomsOf("a"));
+        assertEquals("{node:a@x1}:signals", RoomKeys.signalsOf("a@x1"));
+        assertNull(RoomKeys.roomOf(RoomKeys.signalsOf("a@x1")));
     }
 }
