@@ -136,7 +136,7 @@ public final class Bench {
                     .run(pinned, pinning.serverCpus(), pinning.generatorCpus());
         } catch (RuntimeException | IOException failed) {
             System.out.println("  cluster not measured: " + failed);
-            return new Results.Cluster(pinned, pinning.serverCpus(), pinning.generatorCpus(), null, List.of(), 0,
+            return new Results.Cluster(pinned, pinning.serverCpus(), pinning.generatorCpus(), null, List.of(), 0, false,
                     List.of(), List.of(), null, List.of(), String.valueOf(failed));
         } finally {
             if (pinned) {

@@ -120,7 +120,7 @@ final class ClusterScenario {
             rates.add(joins(List.of(a, b), 0, true));
 
             Results.Hop hop;
-            List<List<Double>> warmUp;
+            WarmUp warmUp;
             double warmUpSeconds;
             try (Clients clients = new Clients(Clients.LEAN)) {
                 Arrivals oneNodeArrivals = new Arrivals();
@@ -130,8 +130,9 @@ final class ClusterScenario {
                 long started = System.nanoTime();
                 warmUp = warmUp(oneNode.senders(), oneNodeArrivals, twoNodes.senders(), twoNodeArrivals);
                 warmUpSeconds = (System.nanoTime() - started) / 1e9;
-                System.out.printf(Locale.ROOT, "  cluster relay warm-up (%.0f s), signals/s, 1 node: %s; 2 nodes: %s%n",
-                        warmUpSeconds, warmUp.get(0), warmUp.get(1));
+                System.out.printf(Locale.ROOT, "  cluster relay warm-up (%.0f s, %s), signals/s, 1 node: %s; 2 nodes: %s%n",
+                        warmUpSeconds, warmUp.settled() ? "settled" : "stopped at its limit", warmUp.oneNode(),
+                        warmUp.twoNodes());
                 rates.add(signals(oneNode.senders(), oneNodeArrivals, 1));
                 rates.add(signals(twoNodes.senders(), twoNodeArrivals, 2));
                 if (sizes.listeners() > 0) {
@@ -146,7 +147,7 @@ final class ClusterScenario {
                 hop = hop(clients);
             }
             return new Results.Cluster(pinned, serverCpus, generatorCpus, redis.version(), processes, warmUpSeconds,
-                    warmUp.get(0), warmUp.get(1), hop, rates, null);
+                    warmUp.settled(), warmUp.oneNode(), warmUp.twoNodes(), hop, rates, null);
         } finally {
             for (AutoCloseable process : new AutoCloseable[] {b, a, redis}) {
                 if (process != null) {
@@ -347,7 +348,11 @@ final class ClusterScenario {
      * warms a server up): at least 10 s (or two phases), then until three windows of each in a row fail to beat its
      * best by 3%, at most {@code warmUpMaxSeconds}. Each JVM compiles its hot code as it runs.
      */
-    private List<List<Double>> warmUp(List<Sender> oneNode, Arrivals oneNodeArrivals, List<Sender> twoNodes,
+    /** Each group's rate in each window, and whether both had stopped rising. */
+    private record WarmUp(List<Double> oneNode, List<Double> twoNodes, boolean settled) {
+    }
+
+    private WarmUp warmUp(List<Sender> oneNode, Arrivals oneNodeArrivals, List<Sender> twoNodes,
             Arrivals twoNodeArrivals) {
         long window = (long) Math.min(TimeUnit.SECONDS.toNanos(2), sizes.seconds() * 1e9 / 4);
         long least = (long) Math.min(TimeUnit.SECONDS.toNanos(10), 2 * sizes.seconds() * 1e9);
@@ -366,7 +371,7 @@ final class ClusterScenario {
                 rates.get(group).add(Math.rint(measured.rate()));
             }
         }
-        return rates;
+        return new WarmUp(rates.get(0), rates.get(1), flat[0] >= 3 && flat[1] >= 3);
     }
 
     /** Signals in a closed loop: how many were sent, how many of them arrived in the window, and its length. */
@@ -524,13 +529,14 @@ final class ClusterScenario {
 
     // ---- What the processes did --------------------------------------------------------------------------------------
 
-    /** Redis's calls by command, and what the nodes counted, at one moment. */
-    private record Snapshot(Map<String, Long> calls, double relayedHere, double relayedToOtherNodes,
-            double receivedFromOtherNodes) {
+    /** Redis's calls by command and bytes read and written, and what the nodes counted, at one moment. */
+    private record Snapshot(Map<String, Long> calls, long bytesIn, long bytesOut, double relayedHere,
+            double relayedToOtherNodes, double receivedFromOtherNodes) {
     }
 
     private Snapshot snapshot() {
         Map<String, Long> calls = redis.commandCalls();
+        Map<String, String> stats = redis.info("stats");
         double here = 0;
         double toOther = 0;
         double fromOther = 0;
@@ -544,7 +550,9 @@ final class ClusterScenario {
             fromOther += metric(scrape, "signaling_dropped_total", "from=\"other_node\"");
         }
         ChannelListeners more = listeners;
-        return new Snapshot(calls, here, toOther, fromOther + (more == null ? 0 : more.messages()));
+        return new Snapshot(calls, Long.parseLong(stats.getOrDefault("total_net_input_bytes", "0")),
+                Long.parseLong(stats.getOrDefault("total_net_output_bytes", "0")), here, toOther,
+                fromOther + (more == null ? 0 : more.messages()));
     }
 
     /** The sum of the samples of {@code name} whose labels include {@code label} (null: any), in Prometheus' text. */
@@ -586,7 +594,8 @@ final class ClusterScenario {
         boolean signals = after.relayedToOtherNodes() > before.relayedToOtherNodes() && published > 0;
         double per = Math.max(1, operations);
         return new Results.RedisUse(operations, heartbeats, byCommand, all, scripts, all / per, scripts / per, published,
-                signals ? delivered : null, signals ? delivered / (double) published : null, redisMicros);
+                signals ? delivered : null, signals ? delivered / (double) published : null, redisMicros,
+                (after.bytesIn() - before.bytesIn()) / per, (after.bytesOut() - before.bytesOut()) / per);
     }
 
     private List<Results.ProcessCpu> processCpu(Cpus.Meter.Each cpu, double perSecond) {

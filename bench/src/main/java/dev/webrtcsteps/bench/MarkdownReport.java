@@ -347,8 +347,9 @@ final class MarkdownReport {
         table(header, rows);
         if (!orEmpty(cluster.relayWarmUpOneNode()).isEmpty()) {
             out.append(String.format(Locale.ROOT, "Before the signals were measured, one node and two took turns at "
-                    + "saturation for %s s, until neither rate rose any more; their last three windows: %s (one node), "
-                    + "%s (two nodes) signals/s.%n%n", seconds(cluster.warmUpSeconds()),
+                    + "saturation for %s s, %s; their last three windows: %s (one node), %s (two nodes) signals/s.%n%n",
+                    seconds(cluster.warmUpSeconds()), cluster.warmUpSettled() ? "until neither rate rose any more"
+                            : "**and stopped at its limit with a rate still rising**: the figures above are lower bounds",
                     lastThree(cluster.relayWarmUpOneNode()), lastThree(orEmpty(cluster.relayWarmUpTwoNodes()))));
         }
 
@@ -371,6 +372,8 @@ final class MarkdownReport {
         redisRows.add(redisRow("Subscribers each published signal reached (fan-out)", uses,
                 u -> u.fanOut() == null ? NOT_AVAILABLE : String.format(Locale.ROOT, "%.2f", u.fanOut())));
         redisRows.add(redisRow("Redis's CPU (µs)", uses, u -> String.format(Locale.ROOT, "%.1f", u.redisMicrosPerOperation())));
+        redisRows.add(redisRow("Bytes Redis read / wrote", uses, u -> String.format(Locale.ROOT, "%.0f / %.0f",
+                u.bytesInPerOperation(), u.bytesOutPerOperation())));
         redisRows.add(redisRow("Counted over (joins, leaves or signals)", uses, u -> Long.toString(u.operations())));
         redisRows.add(redisRow("Heartbeats meanwhile, taken out", uses, u -> Long.toString(u.heartbeats())));
         uses.stream().filter(u -> u != null && u.callsByCommand() != null)

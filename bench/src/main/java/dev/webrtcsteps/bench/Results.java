@@ -141,10 +141,11 @@ public final class Results {
      * signals 1, signals 2, and signals 2 with listeners for the fan-out), each with the CPU every process used and
      * what Redis did. {@code relayWarmUpOneNode} and
      * {@code relayWarmUpTwoNodes}: the saturation rate in each warm-up window, one node and two nodes taking turns
-     * for {@code warmUpSeconds} in all. {@code failure}: why it could not be measured (null if it was).
+     * for {@code warmUpSeconds} in all; {@code warmUpSettled}: whether both rates had stopped rising by then (false:
+     * it stopped at its limit). {@code failure}: why it could not be measured (null if it was).
      */
     public record Cluster(boolean pinned, String serverCpus, String generatorCpus, String redisVersion,
-            List<ClusterProcess> processes, double warmUpSeconds, List<Double> relayWarmUpOneNode,
+            List<ClusterProcess> processes, double warmUpSeconds, boolean warmUpSettled, List<Double> relayWarmUpOneNode,
             List<Double> relayWarmUpTwoNodes, Hop hop, List<ClusterRate> rates, String failure) {
 
         /** The rate measured for {@code what} ("joins", "signals") with {@code nodes} nodes and no listeners, or null. */
@@ -202,10 +203,12 @@ public final class Results {
      * EVAL), each also per operation. {@code published}: SPUBLISH calls; {@code delivered}: the messages the nodes
      * (their metrics) and the bench's listeners received from Redis for signals, and {@code fanOut} = delivered /
      * published, for signals only.
-     * {@code redisMicrosPerOperation}: Redis's own CPU time (from /proc) per operation.
+     * {@code redisMicrosPerOperation}: Redis's own CPU time (from /proc) per operation; {@code bytesInPerOperation}
+     * and {@code bytesOutPerOperation}: what Redis read from and wrote to its clients per operation ({@code INFO
+     * stats}, the bench's own INFO answers included, a few KiB per phase).
      */
     public record RedisUse(long operations, long heartbeats, Map<String, Long> callsByCommand, long calls, long scripts,
             double callsPerOperation, double scriptsPerOperation, long published, Long delivered, Double fanOut,
-            double redisMicrosPerOperation) {
+            double redisMicrosPerOperation, double bytesInPerOperation, double bytesOutPerOperation) {
     }
 }

@@ -60,6 +60,8 @@ class ClusterScenarioSmokeTest {
         assertTrue(twoNodes.done() > 0 && twoNodes.perSecond() > 0, twoNodes::toString);
         assertEquals(1.0, twoNodes.crossNodeShare(), 1e-9, "every signal goes to a user on the other node");
         assertEquals(twoNodes.redis().operations(), twoNodes.redis().published(), "one SPUBLISH a signal");
+        assertTrue(twoNodes.redis().bytesOutPerOperation() > 2 * 200, "a signal of 200 bytes or more, to two nodes: "
+                + twoNodes.redis());
         assertNotNull(twoNodes.redis().fanOut());
         assertEquals(2.0, twoNodes.redis().fanOut(), 0.01, "both nodes have members in the room, and both receive it");
         Results.ClusterRate listened = cluster.rate(ClusterScenario.SIGNALS, 2, 2);

@@ -138,6 +138,9 @@ class ReportWriterTest {
                         + "| n/a | n/a | 2.00 | 6.00 |"),
                 () -> assertContains(markdown, "| SPUBLISH (calls each) | 1.00 | 0.00 | 1.00 | 0.00 | 0.00 | 1.00 | 1.00 |"),
                 () -> assertContains(markdown, "| Redis's CPU (µs) | 1233.3 | 100.0 | 1233.3 | 100.0 | 0.1 | 3.7 | 9.9 |"),
+                () -> assertContains(markdown, "| Bytes Redis read / wrote | 700 / 4000 | 300 / 200 | 700 / 4000 | "
+                        + "300 / 200 | 0 / 0 | 400 / 813 | 400 / 2400 |"),
+                () -> assertContains(markdown, "for 30.00 s, until neither rate rose any more;"),
                 () -> assertContains(markdown, "_Listeners: plain SSUBSCRIBE connections"));
     }
 
@@ -158,7 +161,8 @@ class ReportWriterTest {
         Results.Report report = report();
         ReportWriter.write(new Results.Report(report.startedAt(), report.durationSeconds(), report.machine(),
                 report.pinning(), report.passes(), report.browser(), report.goals(), new Results.Cluster(true, "0", "1",
-                        null, List.of(), 0, List.of(), List.of(), null, List.of(), "redis-server not found")), directory);
+                        null, List.of(), 0, false, List.of(), List.of(), null, List.of(), "redis-server not found")),
+                directory);
 
         assertContains(Files.readString(directory.resolve("report.md")), "_Not measured in this run: redis-server not found_");
     }
@@ -295,13 +299,13 @@ class ReportWriterTest {
                 new Results.ProcessCpu("node b", 0.01, 33.3), new Results.ProcessCpu("redis", 0.37, 1233.3),
                 new Results.ProcessCpu("generator", 0.40, 1333.3));
         Results.RedisUse joins = new Results.RedisUse(2400, 8, Map.of("evalsha", 4800L, "hset", 4800L, "spublish", 2400L),
-                12000, 4800, 5.0, 2.0, 2400, null, null, 1233.3);
+                12000, 4800, 5.0, 2.0, 2400, null, null, 1233.3, 700, 4000);
         Results.RedisUse leaves = new Results.RedisUse(2400, 4, Map.of("evalsha", 2400L, "hincrby", 2400L), 4800, 2400,
-                2.0, 1.0, 2400, null, null, 100.0);
+                2.0, 1.0, 2400, null, null, 100.0, 300, 200);
         return new Results.Cluster(true, "0", "1", "7.0.15", List.of(
                 new Results.ClusterProcess("node a", "taskset -c 0 java -cp ... Step4App", "0", "Serial"),
                 new Results.ClusterProcess("redis", "taskset -c 0 redis-server --port 1234", "0", null)),
-                30.0, List.of(30000.0, 39000.0, 40000.0, 40100.0), List.of(9000.0, 9900.0, 10000.0, 10050.0),
+                30.0, true, List.of(30000.0, 39000.0, 40000.0, 40100.0), List.of(9000.0, 9900.0, 10000.0, 10050.0),
                 new Results.Hop(500, 50, 16, 3.5, new Results.CpuUse(16, 0.04, 0.05, List.of(0.05, 0.06), 0.0,
                         "neither CPU full"), new Results.HopLatency(4000, 0, 0.20, 0.30, 0.80, 3.0),
                         new Results.HopLatency(4000, 1, 0.50, 0.70, 2.00, 6.0)),
@@ -310,13 +314,13 @@ class ReportWriterTest {
                         new Results.ClusterRate("joins", 2, 0, 2160, 50, 50, 8.0, 2160, 0, 270.0, null, cpus, bound,
                                 joins, leaves),
                         new Results.ClusterRate("signals", 1, 0, 100, 10, 1000, 8.0, 320000, 0, 40000.0, 0.0, cpus, bound,
-                                new Results.RedisUse(320000, 8, Map.of(), 0, 0, 0, 0, 0, null, null, 0.1), null),
+                                new Results.RedisUse(320000, 8, Map.of(), 0, 0, 0, 0, 0, null, null, 0.1, 0, 0), null),
                         new Results.ClusterRate("signals", 2, 0, 100, 10, 1000, 8.0, 80000, 3, 10000.0, 1.0, cpus, bound,
                                 new Results.RedisUse(80000, 8, Map.of("spublish", 80000L), 80000, 0, 1.0, 0.0, 80000,
-                                        160000L, 2.0, 3.7), null),
+                                        160000L, 2.0, 3.7, 400, 812.5), null),
                         new Results.ClusterRate("signals", 2, 4, 100, 10, 1000, 8.0, 72000, 0, 9000.0, 1.0, cpus, bound,
                                 new Results.RedisUse(72000, 8, Map.of("spublish", 72000L), 72000, 0, 1.0, 0.0, 72000,
-                                        432000L, 6.0, 9.9), null)),
+                                        432000L, 6.0, 9.9, 400, 2400), null)),
                 null);
     }
 }
