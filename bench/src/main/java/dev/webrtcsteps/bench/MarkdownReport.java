@@ -349,7 +349,8 @@ final class MarkdownReport {
             out.append(String.format(Locale.ROOT, "Before the signals were measured, one node and two took turns at "
                     + "saturation for %s s, %s; their last three windows: %s (one node), %s (two nodes) signals/s.%n%n",
                     seconds(cluster.warmUpSeconds()), cluster.warmUpSettled() ? "until neither rate rose any more"
-                            : "**and stopped at its limit with a rate still rising**: the figures above are lower bounds",
+                            : "**when the warm-up's time was up, with a rate still rising** (the signal rates above are "
+                            + "lower bounds)",
                     lastThree(cluster.relayWarmUpOneNode()), lastThree(orEmpty(cluster.relayWarmUpTwoNodes()))));
         }
 
