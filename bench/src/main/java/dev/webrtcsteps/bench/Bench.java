@@ -15,14 +15,17 @@ import java.util.concurrent.TimeUnit;
 
 /**
  * The benchmark (docs/performance.md): step 3's server, a socket.io baseline and a ws floor through the same scenarios,
- * then connection setup in real browsers; writes report.md, report.json and charts to the folder given as the
- * first argument. Every loop has a count and a deadline; all traffic goes to 127.0.0.1.
+ * then connection setup in real browsers, then step 4's nodes through Redis ({@link ClusterScenario},
+ * docs/step4-cluster.md); writes report.md, report.json and charts to the folder given as the first argument. Every
+ * loop has a count and a deadline; all traffic goes to 127.0.0.1.
  *
  * <p>Sizes can be changed with system properties (with Maven: {@code -Dbench.users=2000}): {@code bench.users}
  * (capacity target, default 19,000), {@code bench.browserRuns} (default 10; 0 leaves the browsers out),
  * {@code bench.joins} (measured joins, default 2,000), {@code bench.relaySeconds} (each relay phase, default 8),
  * {@code bench.servers} (which servers, comma separated, default all three), {@code bench.client} (what the join
- * and relay scenarios' users run on: "lean", the default, or "java.net.http").
+ * and relay scenarios' users run on: "lean", the default, or "java.net.http"), {@code bench.cluster} ("only": the
+ * cluster scenario alone; "no": without it; default: after the others), {@code bench.clusterSeconds} (each of its
+ * measured phases, default 8).
  */
 public final class Bench {
 
@@ -59,18 +62,27 @@ public final class Bench {
         String only = System.getProperty("bench.servers", "");
         List<String> names = only.isBlank() ? List.of(STEP3, SOCKET_IO, WS_FLOOR)
                 : List.of(only.split(",")).stream().map(String::trim).toList();
+        String clusterMode = System.getProperty("bench.cluster", "").trim();
+        if (!List.of("", "yes", "only", "no").contains(clusterMode)) {
+            throw new IllegalArgumentException("bench.cluster is 'only', 'no' or 'yes' (the default), not '" + clusterMode + "'");
+        }
+        boolean clusterOnly = clusterMode.equals("only");
         long started = System.nanoTime();
         String startedAt = Instant.now().toString();
 
-        System.out.println("Installing the socket.io baseline (npm ci)");
-        run(baseline, "npm", "ci", "--no-audit", "--no-fund");
-        System.out.println("Installing the ws floor (npm ci)");
-        run(floor, "npm", "ci", "--no-audit", "--no-fund");
+        if (!clusterOnly) {
+            System.out.println("Installing the socket.io baseline (npm ci)");
+            run(baseline, "npm", "ci", "--no-audit", "--no-fund");
+            System.out.println("Installing the ws floor (npm ci)");
+            run(floor, "npm", "ci", "--no-audit", "--no-fund");
+        }
         Results.Machine machine = machine(baseline);
 
         Results.Pinning pinning = pinning();
         List<Results.Pass> passes = new ArrayList<>();
-        if (pinning.applied()) {
+        if (clusterOnly) {
+            System.out.println("Only the cluster scenario (bench.cluster=only)");
+        } else if (pinning.applied()) {
             System.out.println("Pinned pass: servers on CPU " + pinning.serverCpus() + ", the load generator on CPU "
                     + pinning.generatorCpus());
             Cpus.pinThisProcess(pinning.generatorCpus());
@@ -85,7 +97,7 @@ public final class Bench {
         }
 
         Results.BrowserResults browser = null;
-        if (browserRuns > 0) {
+        if (browserRuns > 0 && !clusterOnly) {
             System.out.println("Browsers: click to open data channel (not pinned)");
             try {
                 browser = BrowserSetup.measure(browserRuns, BrowserKind.selected().toList(), out);
@@ -95,14 +107,42 @@ public final class Bench {
             }
         }
 
+        Results.Cluster cluster = clusterMode.equals("no") ? null : cluster(pinning, out, ClusterScenario.Sizes.fromProperties());
+
         Results.Report report = new Results.Report(startedAt, (System.nanoTime() - started) / 1e9, machine, pinning,
-                passes, browser, goals(passes.get(0), browser));
+                passes, browser, passes.isEmpty() ? List.of() : goals(passes.get(0), browser), cluster);
         ReportWriter.write(report, out);
         System.out.println("Wrote " + out.resolve("report.md").toAbsolutePath());
         report.goals().forEach(goal -> System.out.println("  " + (goal.met() ? "met    " : "MISSED ") + goal.name()
                 + ": " + goal.measured() + (goal.ratio() == null ? "" : String.format(Locale.ROOT, ", %.2fx", goal.ratio()))
                 + " (goal " + goal.target() + ")" + (goal.note().isEmpty() ? "" : "; " + goal.note())));
         System.out.printf("Bench took %.0f s%n", report.durationSeconds());
+    }
+
+    /**
+     * Step 4's cluster: its two nodes and Redis on the CPU the servers get in the pinned pass, the load generator
+     * (this process) on its other one, if the machine allows; otherwise everything shares the CPUs. A failure
+     * (no redis-server, say) costs the run its cluster figures, not all the others.
+     */
+    static Results.Cluster cluster(Results.Pinning pinning, Path out, ClusterScenario.Sizes sizes) {
+        boolean pinned = pinning.applied();
+        System.out.println("Cluster (step 4): two nodes and one Redis" + (pinned ? " on CPU " + pinning.serverCpus()
+                + ", the load generator on CPU " + pinning.generatorCpus() : ", not pinned (" + pinning.note() + ")"));
+        try {
+            if (pinned) {
+                Cpus.pinThisProcess(pinning.generatorCpus());
+            }
+            return new ClusterScenario(sizes, out, pinned ? Cpus.pinned(pinning.serverCpus()) : List.of())
+                    .run(pinned, pinning.serverCpus(), pinning.generatorCpus());
+        } catch (RuntimeException | IOException failed) {
+            System.out.println("  cluster not measured: " + failed);
+            return new Results.Cluster(pinned, pinning.serverCpus(), pinning.generatorCpus(), null, List.of(), 0, false,
+                    List.of(), List.of(), null, List.of(), String.valueOf(failed));
+        } finally {
+            if (pinned) {
+                Cpus.pinThisProcess(ALL_CPUS);
+            }
+        }
     }
 
     /**
@@ -300,13 +340,20 @@ public final class Bench {
         String limits = Files.readAllLines(Path.of("/proc/self/limits")).stream()
                 .filter(l -> l.startsWith("Max open files")).findFirst().orElse("");
         String[] limitWords = limits.trim().split("\\s+");
-        String socketIoVersion = new ObjectMapper().readTree(baseline.resolve("node_modules/socket.io/package.json").toFile())
-                .path("version").asText();
+        // With bench.cluster=only neither Node server is installed, and Node need not be there.
+        Path socketIoPackage = baseline.resolve("node_modules/socket.io/package.json");
+        String socketIoVersion = Files.exists(socketIoPackage)
+                ? new ObjectMapper().readTree(socketIoPackage.toFile()).path("version").asText() : "not installed";
+        String node;
+        try {
+            node = run(baseline, "node", "--version").trim();
+        } catch (IOException | IllegalStateException notThere) {
+            node = "not found";
+        }
         return new Results.Machine(System.getProperty("os.name") + " " + System.getProperty("os.version"),
                 Runtime.getRuntime().availableProcessors(), Long.parseLong(memTotal) * 1024,
                 System.getProperty("java.vm.name") + " " + System.getProperty("java.version"),
-                run(baseline, "node", "--version").trim(), socketIoVersion,
-                limitWords.length > 3 ? Long.parseLong(limitWords[3]) : -1);
+                node, socketIoVersion, limitWords.length > 3 ? Long.parseLong(limitWords[3]) : -1);
     }
 
     /** Runs a command to its end (at most 5 minutes) and returns its output; fails if it fails. */

@@ -129,27 +129,44 @@ final class Cpus {
     }
 
     /**
-     * CPU used by a server and by this process (the load generator) over a window of wall time, and how busy each
-     * CPU of the machine was meanwhile (by any process): start it, then {@link #stop()}.
+     * CPU used by a server (or several processes on the server's side, such as a cluster's nodes and its Redis) and
+     * by this process (the load generator) over a window of wall time, and how busy each CPU of the machine was
+     * meanwhile (by any process): start it, then {@link #stop()}.
      */
     static final class Meter {
 
-        private final long serverPid;
+        private final List<Long> serverPids;
         private final long start = System.nanoTime();
-        private final double serverStart;
+        private final double[] serverStart;
         private final double generatorStart;
         private final List<long[]> machineStart = machineTicks();
 
         /** {@code serverPid} -1: no server to measure (its cores are then null). */
         Meter(long serverPid) {
-            this.serverPid = serverPid;
-            this.serverStart = serverPid < 0 ? 0 : cpuSeconds(serverPid);
+            this(serverPid < 0 ? List.of() : List.of(serverPid));
+        }
+
+        /** Several processes on the server's side, measured each and counted together as the server. */
+        Meter(List<Long> serverPids) {
+            this.serverPids = List.copyOf(serverPids);
+            this.serverStart = serverPids.stream().mapToDouble(Cpus::cpuSeconds).toArray();
             this.generatorStart = cpuSeconds(ProcessHandle.current().pid());
         }
 
         Results.CpuUse stop() {
+            return stopEach().all();
+        }
+
+        /** What the server's processes used together, and each of them, in the order given, in cores. */
+        record Each(Results.CpuUse all, List<Double> serverCores) {
+        }
+
+        Each stopEach() {
             double generator = cpuSeconds(ProcessHandle.current().pid()) - generatorStart;
-            Double server = serverPid < 0 ? null : cpuSeconds(serverPid) - serverStart;
+            List<Double> used = new ArrayList<>();
+            for (int i = 0; i < serverPids.size(); i++) {
+                used.add(cpuSeconds(serverPids.get(i)) - serverStart[i]);
+            }
             double seconds = (System.nanoTime() - start) / 1e9;
             List<long[]> machineEnd = machineTicks();
             List<Double> busy = new ArrayList<>();
@@ -159,11 +176,15 @@ final class Cpus {
                 busy.add(share(machineEnd.get(cpu)[1] - machineStart.get(cpu)[1], total));
                 interrupts.add(share(machineEnd.get(cpu)[2] - machineStart.get(cpu)[2], total));
             }
-            Double serverCores = server == null ? null : server / seconds;
+            Double serverCores = serverPids.isEmpty() ? null
+                    : used.stream().mapToDouble(Double::doubleValue).sum() / seconds;
             double generatorCores = generator / seconds;
-            Load load = new Load(serverCores, serverPid < 0 ? List.of() : allowed(serverPid), generatorCores,
-                    allowedToThisProcess(), busy, interrupts);
-            return new Results.CpuUse(seconds, serverCores, generatorCores, busy, load.otherCores(), load.limitedBy());
+            TreeSet<Integer> serverCpus = new TreeSet<>();
+            serverPids.forEach(pid -> serverCpus.addAll(allowed(pid)));
+            Load load = new Load(serverCores, List.copyOf(serverCpus), generatorCores, allowedToThisProcess(), busy,
+                    interrupts);
+            return new Each(new Results.CpuUse(seconds, serverCores, generatorCores, busy, load.otherCores(),
+                    load.limitedBy()), used.stream().map(cpu -> cpu / seconds).toList());
         }
 
         private static double share(long part, long total) {

@@ -1,5 +1,6 @@
 package dev.webrtcsteps.bench;
 
+import static dev.webrtcsteps.bench.ClusterScenario.JOINS;
 import static dev.webrtcsteps.bench.ReportWriter.BROWSER_CHART;
 import static dev.webrtcsteps.bench.ReportWriter.GIB;
 import static dev.webrtcsteps.bench.ReportWriter.JOIN_CHART;
@@ -48,12 +49,15 @@ final class MarkdownReport {
 
     String render() {
         title();
-        passes.forEach(this::summary);
-        goals();
-        capacity();
-        join();
-        relay();
-        browser();
+        if (!passes.isEmpty() || report.browser() != null || report.cluster() == null) {
+            passes.forEach(this::summary);
+            goals();
+            capacity();
+            join();
+            relay();
+            browser();
+        }
+        cluster();
         return out.toString();
     }
 
@@ -256,6 +260,188 @@ final class MarkdownReport {
         table(List.of("Browser", "step1 median (ms)", "step1 p90 (ms)", "step3 median (ms)", "step3 p90 (ms)",
                 "step3 / step1 (median)"), rows);
         chart(BROWSER_CHART, "Browser setup time");
+    }
+
+    private void cluster() {
+        section("Cluster (step 4): what a hop through Redis costs", "Two step-4 nodes and one redis-server, started "
+                + "as a user starts them. Joins and signals per second with one node and with two (the same Redis both "
+                + "times; with two, users alternate between the nodes and every signal goes to a user on the other "
+                + "node), each in a closed loop; then, at a light fixed rate, the one-way latency of a signal to a "
+                + "user on the same node and to one on the other node, interleaved. What Redis did is from INFO "
+                + "commandstats before and after, divided by the joins, leaves or signals done.");
+        Results.Cluster cluster = report.cluster();
+        if (cluster == null) {
+            note("Not measured in this run.");
+            return;
+        }
+        if (cluster.failure() != null) {
+            note("Not measured in this run: " + cluster.failure().replaceAll("\\s+", " ").trim());
+            return;
+        }
+        if (cluster.pinned()) {
+            out.append("**CPUs:** both nodes and Redis on CPU ").append(text(cluster.serverCpus()))
+                    .append(", the load generator on CPU ").append(text(cluster.generatorCpus())).append(". With one "
+                            + "node or two, the cluster's side has that one core: two nodes cannot go faster than one "
+                            + "here, so the ratio says what crossing nodes costs per core, not what another machine "
+                            + "would add. Redis ").append(text(cluster.redisVersion())).append(".\n\n");
+        } else {
+            out.append("**CPUs:** not pinned: both nodes, Redis and the load generator share every CPU. Redis ")
+                    .append(text(cluster.redisVersion())).append(".\n\n");
+        }
+        table(List.of("Process", "CPUs (read back)", "JVM's garbage collector", "Command"),
+                orEmpty(cluster.processes()).stream().map(p -> List.of(text(p.name()), text(p.cpus()),
+                        p.gc() == null ? NOT_AVAILABLE : p.gc(), "`" + text(p.command()) + "`")).toList());
+
+        Results.Hop hop = cluster.hop();
+        if (hop != null) {
+            out.append("### The hop: a signal to the same node, and to the other node\n\n");
+            out.append(String.format(Locale.ROOT, "%s signals a second in all, alternating between %d pairs of users on "
+                    + "one node and %d pairs split over the two, for %s s; one-way latency from when each signal was due "
+                    + "to its receipt, on the load generator's clock. One in ten is offer-sized, as in the relay. Measured "
+                    + "once the nodes and Redis were quiet at this rate (after %s s of it); meanwhile they used %s cores, "
+                    + "other processes %s (CPUs busy %s %%).%n%n", rate(hop.perSecond()), hop.pairs(), hop.pairs(),
+                    seconds(hop.seconds()), seconds(hop.quietAfterSeconds()), hop.cpu() == null
+                            || hop.cpu().serverCores() == null ? NOT_AVAILABLE : ratio(hop.cpu().serverCores()),
+                    hop.cpu() == null ? NOT_AVAILABLE : ratio(hop.cpu().otherCores()), busy(hop.cpu())));
+            Results.HopLatency same = hop.sameNode();
+            Results.HopLatency other = hop.otherNode();
+            table(List.of("", "Same node", "Other node, through Redis", "Other / same"), List.of(
+                    List.of("Signals measured", Long.toString(same.messages()), Long.toString(other.messages()), ""),
+                    hopRow("p50 (ms)", same.p50(), other.p50()),
+                    hopRow("p90 (ms)", same.p90(), other.p90()),
+                    hopRow("p99 (ms)", same.p99(), other.p99()),
+                    hopRow("max (ms)", same.max(), other.max()),
+                    List.of("Lost", Long.toString(same.lost()), Long.toString(other.lost()), "")));
+        }
+
+        List<Results.ClusterRate> rates = orEmpty(cluster.rates()).stream().filter(r -> r != null).toList();
+        if (rates.isEmpty()) {
+            return;
+        }
+        out.append("### Joins and signals per second, one node and two\n\n");
+        List<String> header = new ArrayList<>(List.of(""));
+        rates.forEach(r -> header.add(capitalized(r.what()) + ", " + nodes(r)));
+        List<Metric<Results.ClusterRate>> metrics = List.of(
+                new Metric<>("Rate (per second)", r -> rate(r.perSecond())),
+                new Metric<>("Two nodes / one node", r -> {
+                    Results.ClusterRate one = cluster.rate(r.what(), 1);
+                    return r.nodes() == 1 || one == null || one.perSecond() <= 0 ? "" : ratio(r.perSecond() / one.perSecond());
+                }),
+                new Metric<>("Done in the window / failed or lost", r -> r.done() + " / " + r.failed()),
+                new Metric<>("Window (s)", r -> seconds(r.seconds())),
+                new Metric<>("Users, room size", r -> r.users() + " in rooms of " + r.roomSize()),
+                new Metric<>("In flight", r -> Integer.toString(r.inFlight())),
+                new Metric<>("Signals to a user on another node", r -> r.crossNodeShare() == null ? NOT_AVAILABLE
+                        : percent(r.crossNodeShare())),
+                new Metric<>("Cores used: " + processNames(rates) + " / other load", r -> processFigures(r, false)
+                        + " / " + (r.cpu() == null ? NOT_AVAILABLE : ratio(r.cpu().otherCores()))),
+                new Metric<>("CPU per join or signal (µs): " + processNames(rates), r -> processFigures(r, true)),
+                new Metric<>("Busy CPU " + cpuNumbers(rates) + ", any process (%)", r -> busy(r.cpu())),
+                new Metric<>("Limited by", r -> r.cpu() == null ? NOT_AVAILABLE : clusterLimit(r.cpu().limitedBy())));
+        List<List<String>> rows = new ArrayList<>();
+        for (Metric<Results.ClusterRate> metric : metrics) {
+            List<String> row = new ArrayList<>(List.of(metric.label()));
+            rates.forEach(r -> row.add(metric.value().apply(r)));
+            rows.add(row);
+        }
+        table(header, rows);
+        if (!orEmpty(cluster.relayWarmUpOneNode()).isEmpty()) {
+            out.append(String.format(Locale.ROOT, "Before the signals were measured, one node and two took turns at "
+                    + "saturation for %s s, %s; their last three windows: %s (one node), %s (two nodes) signals/s.%n%n",
+                    seconds(cluster.warmUpSeconds()), cluster.warmUpSettled() ? "until neither rate rose any more"
+                            : "**when the warm-up's time was up, with a rate still rising** (the signal rates above are "
+                            + "lower bounds)",
+                    lastThree(cluster.relayWarmUpOneNode()), lastThree(orEmpty(cluster.relayWarmUpTwoNodes()))));
+        }
+
+        out.append("### What Redis did, per join, leave and signal\n\n");
+        List<String> redisHeader = new ArrayList<>(List.of(""));
+        List<Results.RedisUse> uses = new ArrayList<>();
+        for (Results.ClusterRate r : rates) {
+            redisHeader.add((r.what().equals(JOINS) ? "A join, " : "A signal, ") + nodes(r));
+            uses.add(r.redis());
+            if (r.leaves() != null) {
+                redisHeader.add("A leave, " + nodes(r));
+                uses.add(r.leaves());
+            }
+        }
+        List<List<String>> redisRows = new ArrayList<>();
+        redisRows.add(redisRow("Commands in all, those run inside scripts included", uses,
+                u -> String.format(Locale.ROOT, "%.2f", u.callsPerOperation())));
+        redisRows.add(redisRow("Scripts (EVALSHA)", uses, u -> String.format(Locale.ROOT, "%.2f", u.scriptsPerOperation())));
+        redisRows.add(redisRow("Messages published (SPUBLISH)", uses, u -> perOperation(u.published(), u)));
+        redisRows.add(redisRow("Subscribers each published signal reached (fan-out)", uses,
+                u -> u.fanOut() == null ? NOT_AVAILABLE : String.format(Locale.ROOT, "%.2f", u.fanOut())));
+        redisRows.add(redisRow("Redis's CPU (µs)", uses, u -> String.format(Locale.ROOT, "%.1f", u.redisMicrosPerOperation())));
+        redisRows.add(redisRow("Bytes Redis read / wrote", uses, u -> String.format(Locale.ROOT, "%.0f / %.0f",
+                u.bytesInPerOperation(), u.bytesOutPerOperation())));
+        redisRows.add(redisRow("Counted over (joins, leaves or signals)", uses, u -> Long.toString(u.operations())));
+        redisRows.add(redisRow("Heartbeats meanwhile, taken out", uses, u -> Long.toString(u.heartbeats())));
+        uses.stream().filter(u -> u != null && u.callsByCommand() != null)
+                .flatMap(u -> u.callsByCommand().keySet().stream()).distinct().sorted().forEach(command ->
+                        redisRows.add(redisRow(command.toUpperCase(Locale.ROOT) + " (calls each)", uses,
+                                u -> perOperation(u.callsByCommand() == null ? 0 : u.callsByCommand().getOrDefault(command, 0L), u))));
+        table(redisHeader, redisRows);
+        if (rates.stream().anyMatch(r -> r.listeners() > 0)) {
+            note("Listeners: plain SSUBSCRIBE connections of the bench to the rooms' channels, which for Redis are as "
+                    + "many more nodes with members in every room (the nodes' own figures are unchanged by them).");
+        }
+    }
+
+    /** "1 node", "2 nodes", "2 nodes and 4 listeners". */
+    private static String nodes(Results.ClusterRate rate) {
+        return rate.nodes() + (rate.nodes() == 1 ? " node" : " nodes")
+                + (rate.listeners() > 0 ? " and " + rate.listeners() + " listeners" : "");
+    }
+
+    private static List<String> hopRow(String label, double same, double other) {
+        return List.of(label, ms(same), ms(other), same > 0 ? ratio(other / same) + "x" : NOT_AVAILABLE);
+    }
+
+    private static List<String> redisRow(String label, List<Results.RedisUse> uses,
+            Function<Results.RedisUse, String> value) {
+        List<String> row = new ArrayList<>(List.of(label));
+        uses.forEach(u -> row.add(u == null ? NOT_AVAILABLE : value.apply(u)));
+        return row;
+    }
+
+    private static String perOperation(long calls, Results.RedisUse use) {
+        return String.format(Locale.ROOT, "%.2f", calls / (double) Math.max(1, use.operations()));
+    }
+
+    /** "node a / node b / redis / generator". */
+    private static String processNames(List<Results.ClusterRate> rates) {
+        return rates.stream().filter(r -> r.processes() != null).findFirst()
+                .map(r -> String.join(" / ", r.processes().stream().map(Results.ProcessCpu::name).toList()))
+                .orElse(NOT_AVAILABLE);
+    }
+
+    private static String processFigures(Results.ClusterRate rate, boolean perOperation) {
+        if (rate.processes() == null) {
+            return NOT_AVAILABLE;
+        }
+        return String.join(" / ", rate.processes().stream().map(p -> perOperation
+                ? String.format(Locale.ROOT, "%.1f", p.microsPerOperation()) : ratio(p.cores())).toList());
+    }
+
+    private static String cpuNumbers(List<Results.ClusterRate> rates) {
+        int cpus = rates.stream().filter(r -> r.cpu() != null && r.cpu().busyByCpu() != null)
+                .mapToInt(r -> r.cpu().busyByCpu().size()).max().orElse(0);
+        return String.join(" / ", IntStream.range(0, cpus).mapToObj(String::valueOf).toList());
+    }
+
+    /** The bottleneck, with the nodes and Redis together in the server's part. */
+    private static String clusterLimit(String limitedBy) {
+        return switch (text(limitedBy)) {
+            case "server" -> "nodes and Redis (their CPU full)";
+            case "server and generator together (CPUs shared)" -> "nodes, Redis and generator together (CPUs shared)";
+            default -> text(limitedBy);
+        };
+    }
+
+    private static String lastThree(List<Double> rates) {
+        return String.join(" / ", rates.subList(Math.max(0, rates.size() - 3), rates.size()).stream()
+                .map(ReportWriter::rate).toList());
     }
 
     private List<String> browserRow(String browser, Results.BrowserTiming step1, Results.BrowserTiming step3) {

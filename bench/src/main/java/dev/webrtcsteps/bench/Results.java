@@ -1,6 +1,7 @@
 package dev.webrtcsteps.bench;
 
 import java.util.List;
+import java.util.Map;
 
 /**
  * Every number the benchmark measures; written as report.json and rendered as report.md and the charts.
@@ -13,10 +14,11 @@ public final class Results {
 
     /**
      * The whole run. {@code passes}: the pinned pass first (the main figures, and the goals'), then the unpinned
-     * one; a single unpinned pass when pinning was not possible ({@code pinning} says why).
+     * one; a single unpinned pass when pinning was not possible ({@code pinning} says why); none when only the
+     * cluster scenario ran. {@code cluster}: step 4's nodes through Redis, null when it did not run.
      */
     public record Report(String startedAt, double durationSeconds, Machine machine, Pinning pinning,
-            List<Pass> passes, BrowserResults browser, List<Goal> goals) {
+            List<Pass> passes, BrowserResults browser, List<Goal> goals, Cluster cluster) {
 
         /** The pass the goals are measured on: the pinned one if there was one. */
         public Pass mainPass() {
@@ -129,5 +131,84 @@ public final class Results {
      * against (the other server's, or the goal's limit), which {@code target} states the bound for.
      */
     public record Goal(String name, String target, String measured, Double ratio, boolean met, String note) {
+    }
+
+    /**
+     * Scenario 5: step 4's nodes sharing one Redis ({@link ClusterScenario}). {@code pinned}: the nodes and Redis
+     * ran on {@code serverCpus}, the load generator on {@code generatorCpus}; {@code processes}: each, with the CPUs
+     * read back. {@code hop}: a signal's latency to a user on the same node and on the other node, at a light rate;
+     * {@code rates}: joins and signals per second with one node and with two (in that order: joins 1, joins 2,
+     * signals 1, signals 2, and signals 2 with listeners for the fan-out), each with the CPU every process used and
+     * what Redis did. {@code relayWarmUpOneNode} and
+     * {@code relayWarmUpTwoNodes}: the saturation rate in each warm-up window, one node and two nodes taking turns
+     * for {@code warmUpSeconds} in all; {@code warmUpSettled}: whether both rates had stopped rising by then (false:
+     * it stopped at its limit). {@code failure}: why it could not be measured (null if it was).
+     */
+    public record Cluster(boolean pinned, String serverCpus, String generatorCpus, String redisVersion,
+            List<ClusterProcess> processes, double warmUpSeconds, boolean warmUpSettled, List<Double> relayWarmUpOneNode,
+            List<Double> relayWarmUpTwoNodes, Hop hop, List<ClusterRate> rates, String failure) {
+
+        /** The rate measured for {@code what} ("joins", "signals") with {@code nodes} nodes and no listeners, or null. */
+        public ClusterRate rate(String what, int nodes) {
+            return rate(what, nodes, 0);
+        }
+
+        public ClusterRate rate(String what, int nodes, int listeners) {
+            return rates == null ? null : rates.stream().filter(r -> r != null && r.what().equals(what)
+                    && r.nodes() == nodes && r.listeners() == listeners).findFirst().orElse(null);
+        }
+    }
+
+    /** A process of the cluster scenario ("node a", "node b", "redis", "generator"): how it was started, its CPUs. */
+    public record ClusterProcess(String name, String command, String cpus, String gc) {
+    }
+
+    /**
+     * Signals at {@code perSecond} in all, for {@code seconds}, alternating between {@code pairs} pairs of users
+     * on one node and as many pairs split over the two nodes: {@code sameNode} is handed over in the node's
+     * process, {@code otherNode} goes through Redis (one SPUBLISH) and the addressee's node. Before, the same
+     * signals for {@code quietAfterSeconds}, until the nodes and Redis used little CPU (their JIT compilers done);
+     * {@code cpu}: what they used while it was measured (the nodes and Redis as the server).
+     */
+    public record Hop(double perSecond, int pairs, double seconds, double quietAfterSeconds, CpuUse cpu,
+            HopLatency sameNode, HopLatency otherNode) {
+    }
+
+    /** One-way latency, send to receipt on the load generator's clock, timed from when each signal was due. */
+    public record HopLatency(long messages, long lost, double p50, double p90, double p99, double max) {
+    }
+
+    /**
+     * {@code what} ("joins" or "signals") per second through {@code nodes} nodes (users spread evenly over them),
+     * with {@code listeners} more subscribers to each room's channel (the bench's, standing in for the other nodes a
+     * room of a larger cluster spans; 0 normally), in a closed loop of {@code inFlight} at a time for {@code seconds}:
+     * {@code done} of them ({@code failed} not), {@code perSecond}. {@code crossNodeShare}: the part of the signals that went to another node (from the nodes'
+     * metrics; null for joins). {@code processes}: the CPU each process used meanwhile ({@code cpu}: the nodes and
+     * Redis together as the server). {@code redis}: what Redis did for them; {@code leaves}: for the same users
+     * leaving afterwards (joins only).
+     */
+    public record ClusterRate(String what, int nodes, int listeners, int users, int roomSize, int inFlight,
+            double seconds, long done, long failed, double perSecond, Double crossNodeShare, List<ProcessCpu> processes,
+            CpuUse cpu, RedisUse redis, RedisUse leaves) {
+    }
+
+    /** The cores a process used, and its CPU time per operation (join or signal) in microseconds. */
+    public record ProcessCpu(String name, double cores, double microsPerOperation) {
+    }
+
+    /**
+     * What Redis did for {@code operations} joins, leaves or signals, from {@code INFO commandstats} before and
+     * after: {@code callsByCommand}, commands run inside Lua scripts included, less the nodes' {@code heartbeats}
+     * meanwhile (one script of five commands each, taken out); {@code calls} in all and {@code scripts} (EVALSHA,
+     * EVAL), each also per operation. {@code published}: SPUBLISH calls; {@code delivered}: the messages the nodes
+     * (their metrics) and the bench's listeners received from Redis for signals, and {@code fanOut} = delivered /
+     * published, for signals only.
+     * {@code redisMicrosPerOperation}: Redis's own CPU time (from /proc) per operation; {@code bytesInPerOperation}
+     * and {@code bytesOutPerOperation}: what Redis read from and wrote to its clients per operation ({@code INFO
+     * stats}, the bench's own INFO answers included, a few KiB per phase).
+     */
+    public record RedisUse(long operations, long heartbeats, Map<String, Long> callsByCommand, long calls, long scripts,
+            double callsPerOperation, double scriptsPerOperation, long published, Long delivered, Double fanOut,
+            double redisMicrosPerOperation, double bytesInPerOperation, double bytesOutPerOperation) {
     }
 }

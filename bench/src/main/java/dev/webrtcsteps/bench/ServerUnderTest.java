@@ -77,6 +77,21 @@ final class ServerUnderTest implements AutoCloseable {
         return step("step3", "dev.webrtcsteps.step3.Step3App", port, log, settings, launcher);
     }
 
+    /** What the bench's step-4 nodes want for {@code /metrics} (and {@code /stats}): at least 16 characters. */
+    static final String STATS_TOKEN = "bench-stats-token-not-a-secret";
+
+    /**
+     * A node of step 4's cluster ({@code dev.webrtcsteps.step4.Step4App}) named {@code node}, sharing the Redis at
+     * {@code redisUrl}; step 3's limits lifted as for {@link #step3}, and the cluster's user limit too.
+     */
+    static ServerUnderTest step4Node(String node, int port, Path log, List<String> launcher, String redisUrl)
+            throws IOException {
+        Map<String, String> settings = new HashMap<>(ONE_ADDRESS_FOR_ALL);
+        settings.putAll(Map.of("RATE_LIMIT_PER_SECOND", "100000", "RATE_LIMIT_BURST", "100000",
+                "MAX_USERS", "1000000", "REDIS_URL", redisUrl, "NODE_ID", node, "STATS_TOKEN", STATS_TOKEN));
+        return step("node " + node, "dev.webrtcsteps.step4.Step4App", port, log, settings, launcher);
+    }
+
     /** A step's app ({@code mainClass}) from this process's class path, which holds every step's jar. */
     static ServerUnderTest step(String name, String mainClass, int port, Path log, Map<String, String> settings)
             throws IOException {
@@ -141,6 +156,24 @@ final class ServerUnderTest implements AutoCloseable {
         }
         server.close();
         throw new IllegalStateException(server.name + " did not become ready within 60 s");
+    }
+
+    /** The node's {@code GET /metrics} (step 4), Prometheus' text format. */
+    String metrics() {
+        try {
+            HttpResponse<String> response = HTTP.send(HttpRequest.newBuilder(
+                    URI.create("http://127.0.0.1:" + port + "/metrics")).timeout(Duration.ofSeconds(10))
+                    .header("Authorization", "Bearer " + STATS_TOKEN).build(), HttpResponse.BodyHandlers.ofString());
+            if (response.statusCode() != 200) {
+                throw new IllegalStateException(name + " answered /metrics with " + response.statusCode());
+            }
+            return response.body();
+        } catch (IOException failed) {
+            throw new IllegalStateException(name + " did not answer /metrics", failed);
+        } catch (InterruptedException interrupted) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException(interrupted);
+        }
     }
 
     /** Resident set size, from /proc/PID/status. */

@@ -12,6 +12,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Arrays;
 import java.util.List;
+import java.util.Map;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -38,6 +39,8 @@ class ReportWriterTest {
         assertEquals(0.99, read.mainPass().servers().get(0).relay().atSaturation().serverCores());
         assertEquals("unpinned", read.passes().get(1).name());
         assertEquals(0.59, read.goals().get(0).ratio());
+        assertEquals(2.0, read.cluster().rate("signals", 2).redis().fanOut());
+        assertEquals(4800L, read.cluster().rate("joins", 1).redis().callsByCommand().get("evalsha"));
     }
 
     @Test
@@ -100,6 +103,71 @@ class ReportWriterTest {
     }
 
     @Test
+    void markdownShowsTheClustersNumbers() throws IOException {
+        ReportWriter.write(report(), directory);
+
+        String markdown = Files.readString(directory.resolve("report.md"));
+        assertAll(
+                () -> assertOrder(markdown, "## Browser", "## Cluster (step 4): what a hop through Redis costs",
+                        "### The hop", "### Joins and signals per second", "### What Redis did"),
+                () -> assertContains(markdown, "**CPUs:** both nodes and Redis on CPU 0, the load generator on CPU 1."),
+                () -> assertContains(markdown, "| node a | 0 | Serial | `taskset -c 0 java -cp ... Step4App` |"),
+                () -> assertContains(markdown, "500 signals a second in all, alternating between 50 pairs"),
+                () -> assertContains(markdown, "| p50 (ms) | 0.20 | 0.50 | 2.50x |"),
+                () -> assertContains(markdown, "| p99 (ms) | 0.80 | 2.00 | 2.50x |"),
+                () -> assertContains(markdown, "| Lost | 0 | 1 |  |"),
+                () -> assertContains(markdown, "Measured once the nodes and Redis were quiet at this rate (after 3.50 s "
+                        + "of it); meanwhile they used 0.04 cores, other processes 0.00 (CPUs busy 5 / 6 %)."),
+                () -> assertContains(markdown, "|  | Joins, 1 node | Joins, 2 nodes | Signals, 1 node | Signals, 2 nodes | "
+                        + "Signals, 2 nodes and 4 listeners |"),
+                () -> assertContains(markdown, "| Rate (per second) | 300 | 270 | 40000 | 10000 | 9000 |"),
+                () -> assertContains(markdown, "| Two nodes / one node |  | 0.90 |  | 0.25 | 0.23 |"),
+                () -> assertContains(markdown, "| Signals to a user on another node | n/a | n/a | 0% | 100% | 100% |"),
+                () -> assertContains(markdown, "| Cores used: node a / node b / redis / generator / other load | "
+                        + "0.60 / 0.01 / 0.37 / 0.40 / 0.00 |"),
+                () -> assertContains(markdown, "| CPU per join or signal (µs): node a / node b / redis / generator | "
+                        + "2000.0 / 33.3 / 1233.3 / 1333.3 |"),
+                () -> assertContains(markdown, "| Busy CPU 0 / 1, any process (%) | 99 / 41 |"),
+                () -> assertContains(markdown, "| Limited by | nodes and Redis (their CPU full) |"),
+                () -> assertContains(markdown, "their last three windows: 39000 / 40000 / 40100 (one node), "
+                        + "9900 / 10000 / 10050 (two nodes) signals/s."),
+                () -> assertContains(markdown, "|  | A join, 1 node | A leave, 1 node | A join, 2 nodes | A leave, 2 nodes "
+                        + "| A signal, 1 node | A signal, 2 nodes | A signal, 2 nodes and 4 listeners |"),
+                () -> assertContains(markdown, "| Scripts (EVALSHA) | 2.00 | 1.00 | 2.00 | 1.00 | 0.00 | 0.00 | 0.00 |"),
+                () -> assertContains(markdown, "| Subscribers each published signal reached (fan-out) | n/a | n/a | n/a "
+                        + "| n/a | n/a | 2.00 | 6.00 |"),
+                () -> assertContains(markdown, "| SPUBLISH (calls each) | 1.00 | 0.00 | 1.00 | 0.00 | 0.00 | 1.00 | 1.00 |"),
+                () -> assertContains(markdown, "| Redis's CPU (µs) | 1233.3 | 100.0 | 1233.3 | 100.0 | 0.1 | 3.7 | 9.9 |"),
+                () -> assertContains(markdown, "| Bytes Redis read / wrote | 700 / 4000 | 300 / 200 | 700 / 4000 | "
+                        + "300 / 200 | 0 / 0 | 400 / 813 | 400 / 2400 |"),
+                () -> assertContains(markdown, "for 30.00 s, until neither rate rose any more;"),
+                () -> assertContains(markdown, "_Listeners: plain SSUBSCRIBE connections"));
+    }
+
+    @Test
+    void aClusterOnlyRunShowsTheClusterAlone() throws IOException {
+        Results.Report report = report();
+        ReportWriter.write(new Results.Report(report.startedAt(), report.durationSeconds(), report.machine(),
+                new Results.Pinning(true, "0", "1", ""), List.of(), null, List.of(), report.cluster()), directory);
+
+        String markdown = Files.readString(directory.resolve("report.md"));
+        assertContains(markdown, "## Cluster (step 4)");
+        assertFalse(markdown.contains("## Goals"), markdown);
+        assertFalse(markdown.contains("## Relay"), markdown);
+    }
+
+    @Test
+    void aClusterThatCouldNotRunSaysWhy() throws IOException {
+        Results.Report report = report();
+        ReportWriter.write(new Results.Report(report.startedAt(), report.durationSeconds(), report.machine(),
+                report.pinning(), report.passes(), report.browser(), report.goals(), new Results.Cluster(true, "0", "1",
+                        null, List.of(), 0, false, List.of(), List.of(), null, List.of(), "redis-server not found")),
+                directory);
+
+        assertContains(Files.readString(directory.resolve("report.md")), "_Not measured in this run: redis-server not found_");
+    }
+
+    @Test
     void writesEveryChartAsPng() throws IOException {
         ReportWriter.write(report(), directory);
 
@@ -117,7 +185,7 @@ class ReportWriterTest {
                 new Results.Pinning(false, null, null, "only 1 CPU available: not pinned"),
                 List.of(new Results.Pass("unpinned", false, List.of(new Results.ServerResults("step3", "java", null,
                         null, null, null, new Results.Relay(0, 2, null, 0, List.of(), 0, null, List.of()))))),
-                null, List.of());
+                null, List.of(), null);
         ReportWriter.write(empty, directory);
 
         String markdown = Files.readString(directory.resolve("report.md"));
@@ -125,6 +193,7 @@ class ReportWriterTest {
         assertContains(markdown, "_Not measured in this run (no browser results)._");
         assertContains(markdown, "_No load points measured._");
         assertContains(markdown, "_No goals evaluated in this run._");
+        assertContains(markdown, "## Cluster (step 4): what a hop through Redis costs");
         assertFalse(markdown.contains("](charts/"), markdown);
         CHARTS.forEach(chart -> assertFalse(Files.exists(directory.resolve("charts").resolve(chart)), chart));
     }
@@ -134,7 +203,7 @@ class ReportWriterTest {
         Results.Report report = report();
         ReportWriter.write(new Results.Report(report.startedAt(), report.durationSeconds(), report.machine(),
                 report.pinning(), report.passes(), new Results.BrowserResults(List.of(), "chromium is not installed"),
-                report.goals()), directory);
+                report.goals(), report.cluster()), directory);
 
         assertContains(Files.readString(directory.resolve("report.md")),
                 "_Not measured in this run: chromium is not installed_");
@@ -146,7 +215,8 @@ class ReportWriterTest {
         Files.write(stale, PNG_SIGNATURE);
         Results.Report report = report();
         ReportWriter.write(new Results.Report(report.startedAt(), report.durationSeconds(), report.machine(),
-                report.pinning(), report.passes().subList(0, 1), report.browser(), report.goals()), directory);
+                report.pinning(), report.passes().subList(0, 1), report.browser(), report.goals(), report.cluster()),
+                directory);
 
         assertFalse(Files.exists(stale));
         assertTrue(Files.exists(directory.resolve("charts").resolve(ReportWriter.LATENCY_CHART)));
@@ -220,6 +290,37 @@ class ReportWriterTest {
         return new Results.Report("2025-11-25T20:00:00Z", 601, machine, new Results.Pinning(true, "0", "1", ""),
                 List.of(new Results.Pass("pinned", true, List.of(step3, socketIo)),
                         new Results.Pass("unpinned", false, List.of(step3Unpinned, socketIoUnpinned))),
-                browser, goals);
+                browser, goals, cluster());
+    }
+
+    private static Results.Cluster cluster() {
+        Results.CpuUse bound = new Results.CpuUse(8, 0.98, 0.40, List.of(0.99, 0.41), 0.0, "server");
+        List<Results.ProcessCpu> cpus = List.of(new Results.ProcessCpu("node a", 0.60, 2000.0),
+                new Results.ProcessCpu("node b", 0.01, 33.3), new Results.ProcessCpu("redis", 0.37, 1233.3),
+                new Results.ProcessCpu("generator", 0.40, 1333.3));
+        Results.RedisUse joins = new Results.RedisUse(2400, 8, Map.of("evalsha", 4800L, "hset", 4800L, "spublish", 2400L),
+                12000, 4800, 5.0, 2.0, 2400, null, null, 1233.3, 700, 4000);
+        Results.RedisUse leaves = new Results.RedisUse(2400, 4, Map.of("evalsha", 2400L, "hincrby", 2400L), 4800, 2400,
+                2.0, 1.0, 2400, null, null, 100.0, 300, 200);
+        return new Results.Cluster(true, "0", "1", "7.0.15", List.of(
+                new Results.ClusterProcess("node a", "taskset -c 0 java -cp ... Step4App", "0", "Serial"),
+                new Results.ClusterProcess("redis", "taskset -c 0 redis-server --port 1234", "0", null)),
+                30.0, true, List.of(30000.0, 39000.0, 40000.0, 40100.0), List.of(9000.0, 9900.0, 10000.0, 10050.0),
+                new Results.Hop(500, 50, 16, 3.5, new Results.CpuUse(16, 0.04, 0.05, List.of(0.05, 0.06), 0.0,
+                        "neither CPU full"), new Results.HopLatency(4000, 0, 0.20, 0.30, 0.80, 3.0),
+                        new Results.HopLatency(4000, 1, 0.50, 0.70, 2.00, 6.0)),
+                List.of(new Results.ClusterRate("joins", 1, 0, 2400, 50, 50, 8.0, 2400, 0, 300.0, null, cpus, bound,
+                                joins, leaves),
+                        new Results.ClusterRate("joins", 2, 0, 2160, 50, 50, 8.0, 2160, 0, 270.0, null, cpus, bound,
+                                joins, leaves),
+                        new Results.ClusterRate("signals", 1, 0, 100, 10, 1000, 8.0, 320000, 0, 40000.0, 0.0, cpus, bound,
+                                new Results.RedisUse(320000, 8, Map.of(), 0, 0, 0, 0, 0, null, null, 0.1, 0, 0), null),
+                        new Results.ClusterRate("signals", 2, 0, 100, 10, 1000, 8.0, 80000, 3, 10000.0, 1.0, cpus, bound,
+                                new Results.RedisUse(80000, 8, Map.of("spublish", 80000L), 80000, 0, 1.0, 0.0, 80000,
+                                        160000L, 2.0, 3.7, 400, 812.5), null),
+                        new Results.ClusterRate("signals", 2, 4, 100, 10, 1000, 8.0, 72000, 0, 9000.0, 1.0, cpus, bound,
+                                new Results.RedisUse(72000, 8, Map.of("spublish", 72000L), 72000, 0, 1.0, 0.0, 72000,
+                                        432000L, 6.0, 9.9, 400, 2400), null)),
+                null);
     }
 }
