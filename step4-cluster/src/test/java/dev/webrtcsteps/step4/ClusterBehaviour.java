@@ -12,6 +12,8 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Set;
+import java.util.concurrent.CompletableFuture;
+import java.util.function.Supplier;
 import java.util.stream.Collectors;
 import java.util.stream.StreamSupport;
 import org.junit.jupiter.api.AfterEach;
@@ -139,29 +141,11 @@ abstract class ClusterBehaviour {
     }
 
     @Test
-    void roomAndUserLimitsHoldForTheClusterEvenWhenNodesAdmitAtOnce() throws Exception {
+    void roomSizeHoldsForTheClusterEvenWhenNodesAdmitAtOnce() throws Exception {
         NodeProcess a = node("a", "MAX_ROOM_SIZE", "5", "JOINS_PER_SECOND_PER_ADDRESS", "1000");
         NodeProcess b = node("b", "MAX_ROOM_SIZE", "5", "JOINS_PER_SECOND_PER_ADDRESS", "1000");
         String room = room();
-        List<java.util.concurrent.CompletableFuture<SignalingClient>> attempts = new ArrayList<>();
-        for (int i = 0; i < 16; i++) {
-            NodeProcess node = i % 2 == 0 ? a : b;
-            attempts.add(java.util.concurrent.CompletableFuture.supplyAsync(() -> SignalingClient.connect(node.signal(room))));
-        }
-        int welcomed = 0;
-        int full = 0;
-        for (var attempt : attempts) {
-            SignalingClient client = closing(attempt.get());
-            JsonNode first = client.next();
-            if (first.path("type").asText().equals("welcome")) {
-                welcomed++;
-            } else {
-                assertEquals("room-full", first.path("code").asText(), first::toString);
-                full++;
-            }
-        }
-        assertEquals(5, welcomed, "MAX_ROOM_SIZE=5 for the room on both nodes together");
-        assertEquals(11, full);
+        assertEquals(5, welcomedOf(16, List.of(a, b), () -> room, "room-full"), "MAX_ROOM_SIZE=5 on both nodes together");
     }
 
     @Test
@@ -169,10 +153,19 @@ abstract class ClusterBehaviour {
         String redis = freshRedisUrl(); // other tests' users (and their killed nodes, for a while) would count too
         NodeProcess a = nodeOf(redis, "a", "MAX_USERS", "3", "JOINS_PER_SECOND_PER_ADDRESS", "1000");
         NodeProcess b = nodeOf(redis, "b", "MAX_USERS", "3", "JOINS_PER_SECOND_PER_ADDRESS", "1000");
-        List<java.util.concurrent.CompletableFuture<SignalingClient>> attempts = new ArrayList<>();
-        for (int i = 0; i < 10; i++) {
-            NodeProcess node = i % 2 == 0 ? a : b;
-            attempts.add(java.util.concurrent.CompletableFuture.supplyAsync(() -> SignalingClient.connect(node.signal(room()))));
+        assertEquals(3, welcomedOf(10, List.of(a, b), ClusterBehaviour::room, "server-full"), "MAX_USERS=3 on both nodes together");
+    }
+
+    /**
+     * {@code count} newcomers connect at once, to each node in turn, each to the room {@code rooms} names: how many
+     * were welcomed. Every other one must be refused with {@code refusal}.
+     */
+    private int welcomedOf(int count, List<NodeProcess> nodes, Supplier<String> rooms, String refusal) throws Exception {
+        List<CompletableFuture<SignalingClient>> attempts = new ArrayList<>();
+        for (int i = 0; i < count; i++) {
+            NodeProcess node = nodes.get(i % nodes.size());
+            String room = rooms.get();
+            attempts.add(CompletableFuture.supplyAsync(() -> SignalingClient.connect(node.signal(room))));
         }
         int welcomed = 0;
         for (var attempt : attempts) {
@@ -180,10 +173,10 @@ abstract class ClusterBehaviour {
             if (first.path("type").asText().equals("welcome")) {
                 welcomed++;
             } else {
-                assertEquals("server-full", first.path("code").asText(), first::toString);
+                assertEquals(refusal, first.path("code").asText(), first::toString);
             }
         }
-        assertEquals(3, welcomed, "MAX_USERS=3 for both nodes together");
+        return welcomed;
     }
 
     @Test
