@@ -42,8 +42,8 @@ import org.slf4j.LoggerFactory;
  * its rooms: a room's lock guards that view, as in step 3. The view follows Redis through the room's channel,
  * whose changes are numbered: a node that sees a number jump asks for a snapshot of the room instead.
  *
- * <p>A signal to a member here is handed over as in step 3; to a member elsewhere it is published on the room's
- * channel, and the node of the addressee hands it over. Each node beats a heartbeat into Redis every second;
+ * <p>A signal to a member here is handed over as in step 3; to a member elsewhere it is published on the channel of
+ * that member's node, which hands it over. Each node beats a heartbeat into Redis every second;
  * one silent for {@link ClusterSettings#nodeTimeout()} is dead, and the others take its users out of their rooms.
  */
 final class ClusterHub implements Signaling {
