@@ -27,11 +27,9 @@ import org.HdrHistogram.Recorder;
  *   <li>Joins per second with one node and with two (every join runs two scripts in Redis), in a closed loop;
  *       then the same users leave.
  *   <li>Signals per second with one node (handed over in the node's process, Redis not involved) and with two,
- *       half the users on each and every signal for a user on the other node (one SPUBLISH on the room's channel,
- *       which every node with members in the room receives), in a closed loop, after a warm-up until the rates stop
- *       rising; then with two nodes again and {@code listeners} more subscribers to each room's channel
- *       ({@link ChannelListeners}), which for Redis are as many more nodes in every room: what a larger fan-out
- *       costs it.
+ *       half the users on each and every signal for a user on the other node (one SPUBLISH on the addressee's
+ *       node's own channel, which that node alone receives: a fan-out of one, which the nodes' metrics confirm), in
+ *       a closed loop, after a warm-up until the rates stop rising.
  *   <li>The cost of the hop: at a light fixed rate, signals between two users on one node and between two users on
  *       different nodes, interleaved, their one-way latency on this process's clock; measured once the nodes and
  *       Redis are quiet at that rate (their JIT compilers, which share the nodes' CPU, done).
@@ -56,16 +54,16 @@ final class ClusterScenario {
     /**
      * How much of each: {@code seconds} per measured phase; the relay's users (spread over rooms of
      * {@code relayRoomSize}) and signals in flight; the joins' rooms and joins in flight; the unmeasured joins
-     * before them; the longest relay warm-up; the listeners for the fan-out; and the hop's pairs (of each kind),
+     * before them; the longest relay warm-up; and the hop's pairs (of each kind),
      * rate (both kinds together), length, and the longest wait for quiet before it.
      */
     record Sizes(double seconds, int relayUsers, int relayRoomSize, int signalsInFlight, int joinRoomSize,
-            int joinsInFlight, int warmUpJoins, double warmUpMaxSeconds, int listeners, int pairs, double hopPerSecond,
+            int joinsInFlight, int warmUpJoins, double warmUpMaxSeconds, int pairs, double hopPerSecond,
             double hopSeconds, double quietMaxSeconds) {
 
         /** The bench's: {@code seconds} (default 8, {@code -Dbench.clusterSeconds}) per measured phase. */
         static Sizes full(double seconds) {
-            return new Sizes(seconds, 100, 10, 1_000, 50, 50, 2_000, 7 * seconds, 4, 50, 500, 1.5 * seconds,
+            return new Sizes(seconds, 100, 10, 1_000, 50, 50, 2_000, 7 * seconds, 50, 500, 1.5 * seconds,
                     2.5 * seconds);
         }
 
@@ -83,8 +81,6 @@ final class ClusterScenario {
     private ServerUnderTest a;
     private ServerUnderTest b;
     private List<Long> serverPids;
-    /** The bench's own subscribers, while there are any: what they receive counts as delivered. */
-    private ChannelListeners listeners;
 
     /** {@code logs}: where the nodes' and Redis's logs go. */
     ClusterScenario(Sizes sizes, Path logs, List<String> serverLauncher) {
@@ -125,25 +121,16 @@ final class ClusterScenario {
             try (Clients clients = new Clients(Clients.LEAN)) {
                 Arrivals oneNodeArrivals = new Arrivals();
                 Arrivals twoNodeArrivals = new Arrivals();
-                RelaySet oneNode = relayUsers(clients, List.of(a), oneNodeArrivals);
-                RelaySet twoNodes = relayUsers(clients, List.of(a, b), twoNodeArrivals);
+                List<Sender> oneNode = relayUsers(clients, List.of(a), oneNodeArrivals);
+                List<Sender> twoNodes = relayUsers(clients, List.of(a, b), twoNodeArrivals);
                 long started = System.nanoTime();
-                warmUp = warmUp(oneNode.senders(), oneNodeArrivals, twoNodes.senders(), twoNodeArrivals);
+                warmUp = warmUp(oneNode, oneNodeArrivals, twoNodes, twoNodeArrivals);
                 warmUpSeconds = (System.nanoTime() - started) / 1e9;
                 System.out.printf(Locale.ROOT, "  cluster relay warm-up (%.0f s, %s), signals/s, 1 node: %s; 2 nodes: %s%n",
                         warmUpSeconds, warmUp.settled() ? "settled" : "stopped at its limit", warmUp.oneNode(),
                         warmUp.twoNodes());
-                rates.add(signals(oneNode.senders(), oneNodeArrivals, 1));
-                rates.add(signals(twoNodes.senders(), twoNodeArrivals, 2));
-                if (sizes.listeners() > 0) {
-                    listeners = ChannelListeners.subscribe(redis.port, sizes.listeners(), twoNodes.channels());
-                    try {
-                        rates.add(signals(twoNodes.senders(), twoNodeArrivals, 2));
-                    } finally {
-                        listeners.close();
-                        listeners = null;
-                    }
-                }
+                rates.add(signals(oneNode, oneNodeArrivals, 1));
+                rates.add(signals(twoNodes, twoNodeArrivals, 2));
                 hop = hop(clients);
             }
             return new Results.Cluster(pinned, serverCpus, generatorCpus, redis.version(), processes, warmUpSeconds,
@@ -224,7 +211,7 @@ final class ClusterScenario {
                     on.size() == 1 ? "" : "s", perSecond, welcomed.get(), seconds, failed.get(), redisUse.callsPerOperation(),
                     redisUse.scriptsPerOperation(), leaves.callsPerOperation(), cores(processes),
                     cpu.all().limitedBy());
-            return new Results.ClusterRate(JOINS, on.size(), 0, (int) welcomed.get(), sizes.joinRoomSize(),
+            return new Results.ClusterRate(JOINS, on.size(), (int) welcomed.get(), sizes.joinRoomSize(),
                     sizes.joinsInFlight(), seconds, welcomed.get(), failed.get(), perSecond, null, processes, cpu.all(),
                     redisUse, leaves);
         } finally {
@@ -277,10 +264,6 @@ final class ClusterScenario {
     private record Sender(SimulatedUser user, List<String> to) {
     }
 
-    /** The relay's users, and their rooms' channels. */
-    private record RelaySet(List<Sender> senders, List<String> channels) {
-    }
-
     /** What a group of users receives: counted, timed, and (in a closed loop) each arrival lets one more signal go. */
     private static final class Arrivals implements LongConsumer {
 
@@ -303,7 +286,7 @@ final class ClusterScenario {
      * {@code relayUsers} users in rooms of {@code relayRoomSize}, spread over {@code on} in turn, once presence has
      * settled; each signals to its room's peers on another node, or, on one node, to all of them.
      */
-    private RelaySet relayUsers(Clients clients, List<ServerUnderTest> on, Arrivals arrivals) {
+    private List<Sender> relayUsers(Clients clients, List<ServerUnderTest> on, Arrivals arrivals) {
         String prefix = "relay-" + runId + "-" + on.size() + "-";
         List<CompletableFuture<? extends SimulatedUser>> joins = new ArrayList<>();
         for (int i = 0; i < sizes.relayUsers(); i++) {
@@ -326,11 +309,7 @@ final class ClusterScenario {
             }
             senders.add(new Sender(users.get(i), to));
         }
-        List<String> channels = new ArrayList<>();
-        for (int room = 0; room * sizes.relayRoomSize() < users.size(); room++) {
-            channels.add("{room:" + prefix + room + "}:events"); // step 4's RoomKeys.channel()
-        }
-        return new RelaySet(senders, channels);
+        return senders;
     }
 
     private static void awaitPresence(List<SimulatedUser> users, int peers) {
@@ -418,14 +397,13 @@ final class ClusterScenario {
         double here = after.relayedHere() - before.relayedHere();
         double toOther = after.relayedToOtherNodes() - before.relayedToOtherNodes();
         Double crossNodeShare = here + toOther == 0 ? null : toOther / (here + toOther);
-        int more = listeners == null ? 0 : sizes.listeners();
-        System.out.printf(Locale.ROOT, "  cluster signals, %d node%s%s: %.0f signals/s (%d lost), %.0f%% to another node, "
+        System.out.printf(Locale.ROOT, "  cluster signals, %d node%s: %.0f signals/s (%d lost), %.0f%% to another node, "
                 + "%.2f Redis commands a signal, fan-out %s; cores: %s; limited by %s%n", nodes, nodes == 1 ? "" : "s",
-                more == 0 ? "" : " and " + more + " listeners", window.rate(), lost,
+                window.rate(), lost,
                 crossNodeShare == null ? 0 : crossNodeShare * 100, redisUse.callsPerOperation(),
                 redisUse.fanOut() == null ? "n/a" : String.format(Locale.ROOT, "%.2f", redisUse.fanOut()),
                 cores(processes), cpu.all().limitedBy());
-        return new Results.ClusterRate(SIGNALS, nodes, more, senders.size(), sizes.relayRoomSize(), sizes.signalsInFlight(),
+        return new Results.ClusterRate(SIGNALS, nodes, senders.size(), sizes.relayRoomSize(), sizes.signalsInFlight(),
                 window.seconds(), window.received(), lost, window.rate(), crossNodeShare, processes, cpu.all(),
                 redisUse, null);
     }
@@ -544,15 +522,13 @@ final class ClusterScenario {
             String scrape = node.metrics();
             here += metric(scrape, "signaling_relayed_total", "where=\"here\"");
             toOther += metric(scrape, "signaling_relayed_total", "where=\"to_other_node\"");
-            // What a node receives from Redis for signals: handed over, or not for anyone here (gone, or elsewhere);
-            // and below, what the bench's listeners receive.
+            // What a node receives from Redis for signals, on its own channel: handed over, or not for anyone here
+            // (gone, or moved on).
             fromOther += metric(scrape, "signaling_relayed_total", "where=\"from_other_node\"");
             fromOther += metric(scrape, "signaling_dropped_total", "from=\"other_node\"");
         }
-        ChannelListeners more = listeners;
         return new Snapshot(calls, Long.parseLong(stats.getOrDefault("total_net_input_bytes", "0")),
-                Long.parseLong(stats.getOrDefault("total_net_output_bytes", "0")), here, toOther,
-                fromOther + (more == null ? 0 : more.messages()));
+                Long.parseLong(stats.getOrDefault("total_net_output_bytes", "0")), here, toOther, fromOther);
     }
 
     /** The sum of the samples of {@code name} whose labels include {@code label} (null: any), in Prometheus' text. */

@@ -382,16 +382,11 @@ final class MarkdownReport {
                         redisRows.add(redisRow(command.toUpperCase(Locale.ROOT) + " (calls each)", uses,
                                 u -> perOperation(u.callsByCommand() == null ? 0 : u.callsByCommand().getOrDefault(command, 0L), u))));
         table(redisHeader, redisRows);
-        if (rates.stream().anyMatch(r -> r.listeners() > 0)) {
-            note("Listeners: plain SSUBSCRIBE connections of the bench to the rooms' channels, which for Redis are as "
-                    + "many more nodes with members in every room (the nodes' own figures are unchanged by them).");
-        }
     }
 
-    /** "1 node", "2 nodes", "2 nodes and 4 listeners". */
+    /** "1 node", "2 nodes". */
     private static String nodes(Results.ClusterRate rate) {
-        return rate.nodes() + (rate.nodes() == 1 ? " node" : " nodes")
-                + (rate.listeners() > 0 ? " and " + rate.listeners() + " listeners" : "");
+        return rate.nodes() + (rate.nodes() == 1 ? " node" : " nodes");
     }
 
     private static List<String> hopRow(String label, double same, double other) {

@@ -138,8 +138,7 @@ public final class Results {
      * ran on {@code serverCpus}, the load generator on {@code generatorCpus}; {@code processes}: each, with the CPUs
      * read back. {@code hop}: a signal's latency to a user on the same node and on the other node, at a light rate;
      * {@code rates}: joins and signals per second with one node and with two (in that order: joins 1, joins 2,
-     * signals 1, signals 2, and signals 2 with listeners for the fan-out), each with the CPU every process used and
-     * what Redis did. {@code relayWarmUpOneNode} and
+     * signals 1, signals 2), each with the CPU every process used and what Redis did. {@code relayWarmUpOneNode} and
      * {@code relayWarmUpTwoNodes}: the saturation rate in each warm-up window, one node and two nodes taking turns
      * for {@code warmUpSeconds} in all; {@code warmUpSettled}: whether both rates had stopped rising by then (false:
      * it stopped at its limit). {@code failure}: why it could not be measured (null if it was).
@@ -148,14 +147,10 @@ public final class Results {
             List<ClusterProcess> processes, double warmUpSeconds, boolean warmUpSettled, List<Double> relayWarmUpOneNode,
             List<Double> relayWarmUpTwoNodes, Hop hop, List<ClusterRate> rates, String failure) {
 
-        /** The rate measured for {@code what} ("joins", "signals") with {@code nodes} nodes and no listeners, or null. */
+        /** The rate measured for {@code what} ("joins", "signals") with {@code nodes} nodes, or null. */
         public ClusterRate rate(String what, int nodes) {
-            return rate(what, nodes, 0);
-        }
-
-        public ClusterRate rate(String what, int nodes, int listeners) {
             return rates == null ? null : rates.stream().filter(r -> r != null && r.what().equals(what)
-                    && r.nodes() == nodes && r.listeners() == listeners).findFirst().orElse(null);
+                    && r.nodes() == nodes).findFirst().orElse(null);
         }
     }
 
@@ -179,15 +174,14 @@ public final class Results {
     }
 
     /**
-     * {@code what} ("joins" or "signals") per second through {@code nodes} nodes (users spread evenly over them),
-     * with {@code listeners} more subscribers to each room's channel (the bench's, standing in for the other nodes a
-     * room of a larger cluster spans; 0 normally), in a closed loop of {@code inFlight} at a time for {@code seconds}:
-     * {@code done} of them ({@code failed} not), {@code perSecond}. {@code crossNodeShare}: the part of the signals that went to another node (from the nodes'
+     * {@code what} ("joins" or "signals") per second through {@code nodes} nodes (users spread evenly over them), in
+     * a closed loop of {@code inFlight} at a time for {@code seconds}: {@code done} of them ({@code failed} not),
+     * {@code perSecond}. {@code crossNodeShare}: the part of the signals that went to another node (from the nodes'
      * metrics; null for joins). {@code processes}: the CPU each process used meanwhile ({@code cpu}: the nodes and
      * Redis together as the server). {@code redis}: what Redis did for them; {@code leaves}: for the same users
      * leaving afterwards (joins only).
      */
-    public record ClusterRate(String what, int nodes, int listeners, int users, int roomSize, int inFlight,
+    public record ClusterRate(String what, int nodes, int users, int roomSize, int inFlight,
             double seconds, long done, long failed, double perSecond, Double crossNodeShare, List<ProcessCpu> processes,
             CpuUse cpu, RedisUse redis, RedisUse leaves) {
     }
@@ -201,8 +195,8 @@ public final class Results {
      * after: {@code callsByCommand}, commands run inside Lua scripts included, less the nodes' {@code heartbeats}
      * meanwhile (one script of five commands each, taken out); {@code calls} in all and {@code scripts} (EVALSHA,
      * EVAL), each also per operation. {@code published}: SPUBLISH calls; {@code delivered}: the messages the nodes
-     * (their metrics) and the bench's listeners received from Redis for signals, and {@code fanOut} = delivered /
-     * published, for signals only.
+     * (their metrics) received from Redis for signals, and {@code fanOut} = delivered / published (one: each signal
+     * goes on its addressee's node's own channel), for signals only.
      * {@code redisMicrosPerOperation}: Redis's own CPU time (from /proc) per operation; {@code bytesInPerOperation}
      * and {@code bytesOutPerOperation}: what Redis read from and wrote to its clients per operation ({@code INFO
      * stats}, the bench's own INFO answers included, a few KiB per phase).

@@ -18,13 +18,13 @@ import org.junit.jupiter.api.io.TempDir;
 /**
  * The cluster scenario, tiny and unpinned, against step 4's real nodes and a real redis-server: it produces every
  * figure, and they add up (each join two scripts, a signal on one node no Redis at all, one to another node one
- * SPUBLISH that both nodes receive). The bench itself runs it pinned and larger (docs/step4-cluster.md).
+ * SPUBLISH that the addressee's node alone receives). The bench itself runs it pinned and larger (docs/step4-cluster.md).
  */
 @Timeout(value = 90, unit = TimeUnit.SECONDS)
 class ClusterScenarioSmokeTest {
 
     private static final ClusterScenario.Sizes TINY =
-            new ClusterScenario.Sizes(0.5, 20, 10, 50, 10, 10, 40, 1, 2, 4, 200, 1, 2);
+            new ClusterScenario.Sizes(0.5, 20, 10, 50, 10, 10, 40, 1, 4, 200, 1, 2);
 
     @TempDir
     Path directory;
@@ -60,13 +60,11 @@ class ClusterScenarioSmokeTest {
         assertTrue(twoNodes.done() > 0 && twoNodes.perSecond() > 0, twoNodes::toString);
         assertEquals(1.0, twoNodes.crossNodeShare(), 1e-9, "every signal goes to a user on the other node");
         assertEquals(twoNodes.redis().operations(), twoNodes.redis().published(), "one SPUBLISH a signal");
-        assertTrue(twoNodes.redis().bytesOutPerOperation() > 2 * 200, "a signal of 200 bytes or more, to two nodes: "
+        assertTrue(twoNodes.redis().bytesOutPerOperation() > 200, "a signal of 200 bytes or more, to one node: "
                 + twoNodes.redis());
         assertNotNull(twoNodes.redis().fanOut());
-        assertEquals(2.0, twoNodes.redis().fanOut(), 0.01, "both nodes have members in the room, and both receive it");
-        Results.ClusterRate listened = cluster.rate(ClusterScenario.SIGNALS, 2, 2);
-        assertTrue(listened.done() > 0, listened::toString);
-        assertEquals(4.0, listened.redis().fanOut(), 0.01, "two nodes and two listeners receive each signal");
+        assertEquals(1.0, twoNodes.redis().fanOut(), 0.01,
+                "both nodes have members in the room, but only the addressee's node receives the signal");
 
         Results.Hop hop = cluster.hop();
         assertTrue(hop.quietAfterSeconds() > 0 && hop.cpu().serverCores() >= 0, hop::toString);
