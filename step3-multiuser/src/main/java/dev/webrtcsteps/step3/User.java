@@ -3,6 +3,8 @@ package dev.webrtcsteps.step3;
 import dev.webrtcsteps.common.protocol.PeerInfo;
 import dev.webrtcsteps.common.protocol.Protocol;
 import dev.webrtcsteps.common.protocol.ServerMessage;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.concurrent.ScheduledFuture;
 
 /**
@@ -106,6 +108,18 @@ public final class User {
         gracePeriod.cancel(false);
         gracePeriod = null;
         return true;
+    }
+
+    /**
+     * The signals that waited while the connection was down, taken: step 4 forwards them to the server the user
+     * came back on.
+     */
+    public List<String> takeWaitingSignals() {
+        List<String> signals = new ArrayList<>();
+        for (String signal = waiting.poll(); signal != null; signal = waiting.poll()) {
+            signals.add(signal);
+        }
+        return signals;
     }
 
     /** Back on a new connection: {@code welcome} first, then the signals that waited. */

@@ -57,6 +57,9 @@ final class ClusterHub implements Signaling {
      * this bound a signal for another node is refused to its sender ({@code peer-busy}) instead.
      */
     static final long MAX_SIGNAL_BYTES_TO_REDIS = 8L << 20;
+    /** Signals for a user who is not here yet, kept at most this long and this many bytes ({@link #earlySignals}). */
+    private static final Duration EARLY_SIGNALS_KEPT = Duration.ofSeconds(5);
+    private static final long MAX_EARLY_SIGNAL_BYTES = 1L << 20;
 
     private final Settings settings;
     private final ClusterSettings cluster;
@@ -70,6 +73,12 @@ final class ClusterHub implements Signaling {
     private final AtomicInteger resumable = new AtomicInteger();
     private final Set<String> evicting = ConcurrentHashMap.newKeySet();
     private final AtomicLong signalBytesToRedis = new AtomicLong();
+    /**
+     * Signals for users who are not here: kept a moment, for a user resuming here right now. Its old node forwards
+     * what waited for it there when it hears of the move, and that can arrive before this node has it.
+     */
+    private final ConcurrentMap<String, List<String>> earlySignals = new ConcurrentHashMap<>();
+    private final AtomicLong earlySignalBytes = new AtomicLong();
     private final ScheduledExecutorService timer = Executors.newSingleThreadScheduledExecutor(runnable -> {
         Thread thread = new Thread(runnable, "cluster-timer");
         thread.setDaemon(true);
@@ -282,6 +291,7 @@ final class ClusterHub implements Signaling {
                     apply(room, snapshot, false);
                     room.takeOver(user);
                     user.reattach(fresh, room.welcome(user));
+                    takeEarly(id).forEach(user::offerSignalText); // forwarded from its old node, ahead of it
                 }
             }
             room.arrived(id);
@@ -474,12 +484,43 @@ final class ClusterHub implements Signaling {
             synchronized (addressee.room()) {
                 handedOver = addressee.room().member(to) == addressee && addressee.offerSignalText(frame);
             }
+        } else if (keepEarly(to, frame)) {
+            return;
         }
         if (handedOver) {
             metrics.relayedFromOtherNodes.increment();
         } else {
             metrics.droppedFromOtherNodes.increment(); // gone, or not reading: its sender cannot be told from here
         }
+    }
+
+    /** Keeps a signal for a user not here (yet), for {@link #EARLY_SIGNALS_KEPT}; false if the bound is reached. */
+    private boolean keepEarly(String to, String frame) {
+        long bytes = 2L * frame.length();
+        if (earlySignalBytes.addAndGet(bytes) > MAX_EARLY_SIGNAL_BYTES) {
+            earlySignalBytes.addAndGet(-bytes);
+            return false;
+        }
+        earlySignals.compute(to, (id, kept) -> {
+            if (kept == null) {
+                kept = new ArrayList<>();
+                timer.schedule(() -> metrics.droppedFromOtherNodes.increment(takeEarly(id).size()),
+                        EARLY_SIGNALS_KEPT.toMillis(), TimeUnit.MILLISECONDS); // nobody came for them
+            }
+            kept.add(frame);
+            return kept;
+        });
+        return true;
+    }
+
+    /** The signals kept for this user, taken; empty if none. */
+    private List<String> takeEarly(String id) {
+        List<String> kept = earlySignals.remove(id);
+        if (kept == null) {
+            return List.of();
+        }
+        kept.forEach(frame -> earlySignalBytes.addAndGet(-2L * frame.length()));
+        return kept;
     }
 
     /** A change to a room, from its channel. Under the room's lock. */
@@ -536,7 +577,10 @@ final class ClusterHub implements Signaling {
         }
     }
 
-    /** A user of this node resumed on another: its old connection here ends, and its peers here see nothing. */
+    /**
+     * A user of this node resumed on another: its old connection here ends, what waited for it follows it, and its
+     * peers here see nothing.
+     */
     private void handOver(ClusterRoom room, User user, String node) {
         localUsers.remove(user.id(), user);
         if (user.endGracePeriod()) {
@@ -544,6 +588,10 @@ final class ClusterHub implements Signaling {
         }
         Connection previous = user.connection();
         user.detach();
+        // Signals that waited here while its connection was down follow it (bounded, as they were here).
+        for (String signal : user.takeWaitingSignals()) {
+            redis.publish(RoomKeys.signalsOf(node), RoomEvent.signal(user.id(), signal)).exceptionally(failed -> null);
+        }
         room.handOver(user, node);
         if (previous != null) {
             previous.attach(null);

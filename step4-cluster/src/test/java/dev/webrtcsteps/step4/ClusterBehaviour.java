@@ -240,6 +240,28 @@ abstract class ClusterBehaviour {
     }
 
     @Test
+    void signalsThatWaitedForADroppedPageFollowItToTheNodeItResumesOn() {
+        NodeProcess a = node("a");
+        NodeProcess b = node("b");
+        String room = room();
+        Welcomed ann = closing(a.join(room, "name=Ann"));
+        Welcomed bob = closing(b.join(room, "name=Bob"));
+        ann.client().next("peer-joined");
+        bob.client().drop(); // the network, not Bob: node b keeps him for the grace period
+        eventually("node b noticed the drop", () -> b.log().stream().anyMatch(line -> line.contains(bob.id() + " lost its connection")));
+        ann.client().send("{\"type\":\"signal\",\"to\":\"" + bob.id() + "\",\"data\":{\"candidate\":null}}");
+        eventually("the signal waits on node b", () -> b.get("/metrics").body().lines()
+                .anyMatch(line -> line.startsWith("signaling_relayed_total{node=\"" + b.name + "\",where=\"from_other_node\"} 1")));
+        // Bob's page comes back through node a: his welcome, then what waited for him on node b.
+        SignalingClient back = closing(SignalingClient.resume(a.signal(room, "name=Bob"), bob.welcome().get("resume").asText()));
+        assertEquals(bob.id(), back.next("welcome").get("id").asText());
+        JsonNode waited = back.next("signal");
+        assertEquals(ann.id(), waited.get("from").asText());
+        assertTrue(waited.get("data").has("candidate"), waited::toString);
+        assertEquals(List.of(), ann.client().drain(), "Ann saw nothing of it");
+    }
+
+    @Test
     void aNodeRestartedUnderItsNameIsANewNodeItsPreviousUsersLeave() {
         NodeProcess a = node("a");
         NodeProcess b = node("b");
