@@ -208,8 +208,7 @@ final class ClusterHub implements Signaling {
     }
 
     private void admit(ClusterRoom room, String id, String name, Connection connection) {
-        if (await(redis.runForNumber(Script.RESERVE, List.of(RoomKeys.USERS_PER_NODE, RoomKeys.roomsOf(node())),
-                List.of(node(), room.name(), String.valueOf(settings.maxUsers()), "0"))) == 0) {
+        if (!reservePlace(room, false)) {
             refuse(connection, new ServerMessage.Error(ErrorCode.SERVER_FULL, "The cluster holds " + settings.maxUsers()
                     + " users, its limit. Try again later."), CloseCodes.SERVER_FULL);
             return;
@@ -248,8 +247,7 @@ final class ClusterHub implements Signaling {
     private boolean resume(ClusterRoom room, String token, Connection fresh) {
         String renewed = PeerInfo.randomId();
         // The room is among this node's before the user is: were the node to die now, the user would be found.
-        await(redis.runForNumber(Script.RESERVE, List.of(RoomKeys.USERS_PER_NODE, RoomKeys.roomsOf(node())),
-                List.of(node(), room.name(), "0", "1")));
+        reservePlace(room, true);
         List<String> answer;
         try {
             answer = strings(await(redis.run(Script.RESUME, room.keys.all(),
@@ -427,6 +425,15 @@ final class ClusterHub implements Signaling {
         releasePlace();
         closeIfUnused(room);
         LOG.info("Peer {} left: {} ({} here)", user.id(), reason, users(localUsers.size()));
+    }
+
+    /**
+     * A place in the cluster for one more user of this node, in this room (which joins this node's rooms); false if
+     * the cluster holds MAX_USERS already. {@code whatever}: taken even then (the user is in the cluster already).
+     */
+    private boolean reservePlace(ClusterRoom room, boolean whatever) {
+        return await(redis.runForNumber(Script.RESERVE, List.of(RoomKeys.USERS_PER_NODE, RoomKeys.roomsOf(node())),
+                List.of(node(), room.name(), String.valueOf(settings.maxUsers()), whatever ? "1" : "0"))) == 1;
     }
 
     private void releasePlace() {

@@ -167,25 +167,21 @@ final class RedisState implements AutoCloseable {
      * started since, or it is another shard) gets the source once.
      */
     CompletableFuture<List<Object>> run(Script script, List<String> keys, List<String> args) {
-        String[] keyArray = keys.toArray(String[]::new);
-        String[] argArray = args.toArray(String[]::new);
-        CompletionStage<List<Object>> bySha = commands.<List<Object>>evalsha(script.sha, ScriptOutputType.MULTI, keyArray, argArray);
-        return bySha.toCompletableFuture().exceptionallyCompose(failure -> {
-            if (rootCause(failure) instanceof RedisNoScriptException) {
-                return commands.<List<Object>>eval(script.source, ScriptOutputType.MULTI, keyArray, argArray).toCompletableFuture();
-            }
-            return CompletableFuture.failedFuture(failure);
-        });
+        return run(script, ScriptOutputType.MULTI, keys, args);
     }
 
     /** As {@link #run}, for scripts that answer with one number. */
     CompletableFuture<Long> runForNumber(Script script, List<String> keys, List<String> args) {
+        return run(script, ScriptOutputType.INTEGER, keys, args);
+    }
+
+    private <T> CompletableFuture<T> run(Script script, ScriptOutputType answer, List<String> keys, List<String> args) {
         String[] keyArray = keys.toArray(String[]::new);
         String[] argArray = args.toArray(String[]::new);
-        CompletionStage<Long> bySha = commands.<Long>evalsha(script.sha, ScriptOutputType.INTEGER, keyArray, argArray);
+        CompletionStage<T> bySha = commands.<T>evalsha(script.sha, answer, keyArray, argArray);
         return bySha.toCompletableFuture().exceptionallyCompose(failure -> {
             if (rootCause(failure) instanceof RedisNoScriptException) {
-                return commands.<Long>eval(script.source, ScriptOutputType.INTEGER, keyArray, argArray).toCompletableFuture();
+                return commands.<T>eval(script.source, answer, keyArray, argArray).toCompletableFuture();
             }
             return CompletableFuture.failedFuture(failure);
         });

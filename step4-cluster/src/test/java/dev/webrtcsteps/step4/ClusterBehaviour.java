@@ -71,6 +71,11 @@ abstract class ClusterBehaviour {
         }
     }
 
+    /** A signal (an end-of-candidates one) for the user with this id. */
+    static String signalTo(String id) {
+        return "{\"type\":\"signal\",\"to\":\"" + id + "\",\"data\":{\"candidate\":null}}";
+    }
+
     static Set<String> ids(JsonNode welcome) {
         return StreamSupport.stream(welcome.get("peers").spliterator(), false).map(peer -> peer.get("id").asText())
                 .collect(Collectors.toSet());
@@ -114,16 +119,16 @@ abstract class ClusterBehaviour {
         ann.client().next("peer-joined");
         Welcomed carol = closing(a.join(room(), "name=Carol"));
 
-        ann.client().send("{\"type\":\"signal\",\"to\":\"" + bob.id() + "\",\"data\":{\"candidate\":null}}");
+        ann.client().send(signalTo(bob.id()));
         JsonNode signal = bob.client().next("signal");
         assertEquals(ann.id(), signal.get("from").asText(), "the server says who sent it");
         assertTrue(signal.get("data").has("candidate"));
-        bob.client().send("{\"type\":\"signal\",\"to\":\"" + ann.id() + "\",\"data\":{\"candidate\":null}}");
+        bob.client().send(signalTo(ann.id()));
         assertEquals(bob.id(), ann.client().next("signal").get("from").asText());
 
-        ann.client().send("{\"type\":\"signal\",\"to\":\"" + carol.id() + "\",\"data\":{\"candidate\":null}}");
+        ann.client().send(signalTo(carol.id()));
         ann.client().nextError("unknown-peer"); // in another room, on this node
-        bob.client().send("{\"type\":\"signal\",\"to\":\"" + carol.id() + "\",\"data\":{\"candidate\":null}}");
+        bob.client().send(signalTo(carol.id()));
         bob.client().nextError("unknown-peer"); // in another room, on the other node
         bob.client().send("not json");
         bob.client().nextError("bad-json");
@@ -226,9 +231,9 @@ abstract class ClusterBehaviour {
         assertEquals(bob.id(), welcome.get("id").asText());
         assertEquals(Set.of(ann.id()), ids(welcome));
         // Ann sees nothing: Bob moved before anyone missed his node; and he is reachable on his new node.
-        back.send("{\"type\":\"signal\",\"to\":\"" + ann.id() + "\",\"data\":{\"candidate\":null}}");
+        back.send(signalTo(ann.id()));
         assertEquals(bob.id(), ann.client().next("signal").get("from").asText());
-        ann.client().send("{\"type\":\"signal\",\"to\":\"" + bob.id() + "\",\"data\":{\"candidate\":null}}");
+        ann.client().send(signalTo(bob.id()));
         assertEquals(ann.id(), back.next("signal").get("from").asText());
         // Once node b's users would have been taken out, Bob is still there, for a newcomer too.
         eventually("node b is taken for dead", () -> a.log().stream().anyMatch(line -> line.contains("Node " + b.name + "@")));
@@ -249,7 +254,7 @@ abstract class ClusterBehaviour {
         ann.client().next("peer-joined");
         bob.client().drop(); // the network, not Bob: node b keeps him for the grace period
         eventually("node b noticed the drop", () -> b.log().stream().anyMatch(line -> line.contains(bob.id() + " lost its connection")));
-        ann.client().send("{\"type\":\"signal\",\"to\":\"" + bob.id() + "\",\"data\":{\"candidate\":null}}");
+        ann.client().send(signalTo(bob.id()));
         eventually("the signal waits on node b", () -> b.get("/metrics").body().lines()
                 .anyMatch(line -> line.startsWith("signaling_relayed_total{node=\"" + b.name + "\",where=\"from_other_node\"} 1")));
         // Bob's page comes back through node a: his welcome, then what waited for him on node b.
@@ -288,7 +293,7 @@ abstract class ClusterBehaviour {
         assertTrue(bob.client().awaitClose() != 0);
         SignalingClient back = closing(SignalingClient.resume(a.signal(room, "name=Bob"), bob.welcome().get("resume").asText()));
         assertEquals(bob.id(), back.next("welcome").get("id").asText());
-        back.send("{\"type\":\"signal\",\"to\":\"" + ann.id() + "\",\"data\":{\"candidate\":null}}");
+        back.send(signalTo(ann.id()));
         assertEquals(bob.id(), ann.client().next("signal").get("from").asText(), "Ann saw no peer-left, only Bob's signal");
     }
 
@@ -300,9 +305,9 @@ abstract class ClusterBehaviour {
         Welcomed ann = closing(a.join(room, "name=Ann"));
         Welcomed amy = closing(a.join(room, "name=Amy"));
         Welcomed bob = closing(b.join(room, "name=Bob"));
-        ann.client().send("{\"type\":\"signal\",\"to\":\"" + bob.id() + "\",\"data\":{\"candidate\":null}}");
+        ann.client().send(signalTo(bob.id()));
         bob.client().drainUntil("signal");
-        ann.client().send("{\"type\":\"signal\",\"to\":\"" + amy.id() + "\",\"data\":{\"candidate\":null}}");
+        ann.client().send(signalTo(amy.id()));
         amy.client().drainUntil("signal");
         ann.client().send("not json");
         assertEquals("bad-json", ann.client().drainUntil("error").get("code").asText());

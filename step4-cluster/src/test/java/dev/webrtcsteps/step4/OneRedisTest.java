@@ -56,7 +56,7 @@ class OneRedisTest extends ClusterBehaviour {
         refused.nextError("unavailable");
         assertEquals(1013, refused.awaitClose(), "try again later: the page reconnects with its backoff");
         // Users of one node still reach each other, and one who leaves is gone for the others there.
-        bob.client().send("{\"type\":\"signal\",\"to\":\"" + carol.id() + "\",\"data\":{\"candidate\":null}}");
+        bob.client().send(signalTo(carol.id()));
         assertEquals(bob.id(), carol.client().next("signal").get("from").asText());
         carol.client().closeAndWait();
         assertEquals(carol.id(), bob.client().next("peer-left").get("id").asText());
@@ -69,7 +69,7 @@ class OneRedisTest extends ClusterBehaviour {
         Welcomed dave = closing(a.join(room, "name=Dave"));
         assertEquals(Set.of(ann.id(), bob.id()), ids(dave.welcome()));
         assertEquals(dave.id(), ann.client().next("peer-joined").at("/peer/id").asText());
-        ann.client().send("{\"type\":\"signal\",\"to\":\"" + bob.id() + "\",\"data\":{\"candidate\":null}}");
+        ann.client().send(signalTo(bob.id()));
         assertEquals(dave.id(), bob.client().next("peer-joined").at("/peer/id").asText());
         assertEquals(ann.id(), bob.client().next("signal").get("from").asText(), "signals cross nodes again");
         assertEquals(List.of(), ann.client().drain(), "nobody seemed to leave and come back");
@@ -92,7 +92,7 @@ class OneRedisTest extends ClusterBehaviour {
         eventually("node a's views match Redis again", () -> a.log().stream().anyMatch(line -> line.contains("rooms match Redis again")));
         eventually("node b's views match Redis again", () -> b.log().stream().anyMatch(line -> line.contains("rooms match Redis again")));
         // Nobody was taken for dead: no one left, and Bob is still reachable.
-        ann.client().send("{\"type\":\"signal\",\"to\":\"" + bob.id() + "\",\"data\":{\"candidate\":null}}");
+        ann.client().send(signalTo(bob.id()));
         assertEquals(ann.id(), bob.client().next("signal").get("from").asText());
         assertEquals(List.of(), ann.client().drain());
         assertEquals(List.of(), a.log().stream().filter(line -> line.contains("was silent")).toList());
