@@ -55,6 +55,8 @@ public class ReadmeCommands {
     static final Duration FIRST_START = Duration.ofMinutes(10); // a fresh local repository downloads the world
     static final Duration START = Duration.ofMinutes(4);
     static final HttpClient HTTP = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
+    /** The {@code turnserver ...} commands the docs print: a chapter's TURN server, for its run commands. */
+    final List<String> turnServers = new ArrayList<>();
 
     public static void main(String[] args) throws Exception {
         Path root = Path.of(".").toAbsolutePath().normalize();
@@ -84,6 +86,8 @@ public class ReadmeCommands {
             for (Path doc : docs.filter(path -> path.toString().endsWith(".md")).sorted().toList()) {
                 String markdown = Files.readString(doc);
                 commands.addAll(runCommands(markdown));
+                codeIn(markdown).stream().filter(code -> code.startsWith("turnserver ")).findFirst()
+                        .ifPresent(turnServers::add);
                 List<String> balancers = codeIn(markdown).stream().filter(code -> code.startsWith("haproxy -f ")).toList();
                 if (!balancers.isEmpty()) { // a chapter that starts nodes and a balancer in front of them
                     List<String> together = new ArrayList<>(runCommands(markdown).stream()
@@ -154,6 +158,13 @@ public class ReadmeCommands {
         long started = System.nanoTime();
         System.out.println("$ " + command);
         Process redis = redisFor(command, work);
+        Running turn = command.contains("TURN_URLS=") ? turnServerFor(command, tree, work) : null;
+        if (turn != null && !turn.process.isAlive()) {
+            if (redis != null) {
+                redis.destroy();
+            }
+            return false;
+        }
         Running server = Running.start(command, tree, work, !command.matches("(^|.*\\s)PORT=.*"));
         try {
             List<String> urls = server.awaitUrls(startLimit);
@@ -178,7 +189,7 @@ public class ReadmeCommands {
             }
             String problem = checkHealth(urls.get(0));
             if (problem == null && !PAGE_ONLY_STEPS.contains(step)) {
-                problem = checkWelcome(urls.get(0));
+                problem = checkWelcome(urls.get(0), command.contains("TURN_URLS=") || command.contains("STUN_URLS="));
             }
             if (problem != null) {
                 return reportFailure(command, server, problem);
@@ -189,11 +200,38 @@ public class ReadmeCommands {
             return true;
         } finally {
             server.stop();
+            if (turn != null) {
+                turn.stop();
+            }
             if (redis != null) {
                 redis.destroy();
                 redis.waitFor(10, TimeUnit.SECONDS);
             }
         }
+    }
+
+    /**
+     * A command with {@code TURN_URLS} runs with the TURN server its chapter starts "in another terminal" (the
+     * chapter's {@code turnserver ...} command, as written), once that says it is up; a TURN server that exits
+     * instead (a flag coturn refuses) is reported, and the command fails.
+     */
+    Running turnServerFor(String command, Path tree, Path work) throws Exception {
+        if (turnServers.isEmpty()) {
+            return null;
+        }
+        String turnCommand = turnServers.get(0);
+        System.out.println("  (with " + turnCommand + ")");
+        Running turn = Running.start(turnCommand, tree, work, false);
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(15);
+        while (turn.lines.stream().noneMatch(line -> line.contains("Total General servers"))) {
+            if (System.nanoTime() > deadline || !turn.process.isAlive()) {
+                turn.stop();
+                reportFailure(turnCommand, turn, "the TURN server did not start (is coturn installed?)");
+                return turn;
+            }
+            java.util.concurrent.locks.LockSupport.parkNanos(TimeUnit.MILLISECONDS.toNanos(50));
+        }
+        return turn;
     }
 
     /**
@@ -377,7 +415,8 @@ public class ReadmeCommands {
         }
     }
 
-    static String checkWelcome(String pageUrl) {
+    /** The first /signal message is a welcome, with STUN and TURN servers if the command gave the server any. */
+    static String checkWelcome(String pageUrl, boolean withIceServers) {
         URI page = URI.create(pageUrl);
         try {
             CompletableFuture<String> firstMessage = new CompletableFuture<>();
@@ -399,6 +438,9 @@ public class ReadmeCommands {
             socket.sendClose(WebSocket.NORMAL_CLOSURE, "checked").get(5, TimeUnit.SECONDS);
             if (!welcome.contains("\"type\":\"welcome\"")) {
                 return "/signal's first message is not a welcome: " + welcome;
+            }
+            if (withIceServers && !welcome.contains("\"rtcConfiguration\":{\"iceServers\":[")) {
+                return "the welcome names no STUN or TURN server, though the command sets them: " + welcome;
             }
             return null;
         } catch (Exception broken) {

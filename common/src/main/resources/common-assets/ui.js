@@ -22,8 +22,8 @@ export function appendMessage(log, who, text) {
   return item;
 }
 
-/** Writes a state name into an element, with data-state for styling and tests. */
-export function showState(element, state) {
-  element.textContent = state;
+/** Writes a state (or a sentence about it) into an element, with data-state for styling and tests. */
+export function showState(element, state, text = state) {
+  element.textContent = text;
   element.dataset.state = state;
 }

@@ -1,11 +1,13 @@
 // Step 2: the signaling server pairs two pages; the newcomer calls the one already waiting.
 import { appendMessage, clearError, showError, showState } from '/common/ui.js';
+import { noRouteText, watchRoute } from '/common/route.js';
 
 const $ = (id) => document.getElementById(id);
 const ROOM_FULL = 4001; // the close code of a refused third user (docs/protocol.md)
 let peerId; // the other user's id, while there is one
 let pc; // our RTCPeerConnection to them
 let channel; // the chat data channel on it
+let rtcConfiguration; // STUN and TURN servers, with our own TURN credentials, if the server has any (docs/turn.md)
 
 // The signaling connection: JSON messages, each with a type (docs/protocol.md); one handler per type.
 const url = new URL('/signal', location.href);
@@ -13,7 +15,8 @@ url.protocol = url.protocol === 'https:' ? 'wss:' : 'ws:';
 const socket = new WebSocket(url);
 
 const handlers = {
-  welcome: ({ id, peers }) => {
+  welcome: ({ id, peers, rtcConfiguration: servers }) => {
+    rtcConfiguration = servers;
     $('my-id').textContent = id;
     if (peers.length > 0) {
       call(peers[0].id).catch(showError);
@@ -66,9 +69,13 @@ function connectTo(id) {
   hangUp();
   clearError();
   peerId = id;
-  pc = new RTCPeerConnection();
+  pc = new RTCPeerConnection(rtcConfiguration);
+  const connection = pc;
   pc.addEventListener('icecandidate', ({ candidate }) => signal(id, { candidate: candidate?.toJSON() ?? null }));
   pc.addEventListener('connectionstatechange', () => showState($('connection'), pc.connectionState));
+  watchRoute(pc, () => {
+    if (connection === pc) setStatus('no-route', noRouteText(id, rtcConfiguration));
+  });
   pc.addEventListener('datachannel', ({ channel }) => useChannel(channel));
   showState($('connection'), pc.connectionState);
   setStatus('connecting', `connecting to ${id}`);

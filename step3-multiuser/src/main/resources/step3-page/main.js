@@ -2,6 +2,7 @@
 // negotiated with MDN's "perfect negotiation" (negotiation.js) so that two people clicking each other at once
 // end up with one working connection.
 import { showError, showState } from '/common/ui.js';
+import { noRouteText, watchRoute } from '/common/route.js';
 import { connectSignaling } from './signaling.js';
 import { negotiate } from './negotiation.js';
 import { addToList, removeFromList, showConnection, showNameAndTag, showOnline, showSelected, showUnread } from './people.js';
@@ -9,7 +10,10 @@ import { endConversation, hasMessages, openConversation, receiveChat, sendChat }
 import { announceNewId, checkMoves, takeNewId } from './recovery.js';
 
 const $ = (id) => document.getElementById(id);
-/** Everyone this page knows, by id: { id, name, online, item, conversation, unread, pc, channel, receive }. */
+/**
+ * Everyone this page knows, by id: { id, name, online, item, conversation, unread, pc, channel, receive, noRoute,
+ * tryAgain }.
+ */
 const people = new Map();
 /** Those of `people` who left and whose conversation we keep, oldest first: at most MAX_DEPARTED. */
 const departed = [];
@@ -17,6 +21,7 @@ const MAX_DEPARTED = 20;
 let myId;
 let online = false; // whether we have our id from the server that is there now
 let selected; // the person whose conversation is shown
+let rtcConfiguration; // STUN and TURN servers, with our own TURN credentials, if the server has any (docs/turn.md)
 
 const params = new URLSearchParams(location.search);
 $('name-input').value = params.get('name') ?? '';
@@ -48,7 +53,9 @@ const signaling = connectSignaling(`/signal?${join}`, {
 });
 
 // The first welcome, or a new one after the page reconnected (docs/reliability.md).
-function welcome({ id, name, room, peers }) {
+function welcome({ id, name, room, peers, rtcConfiguration: servers }) {
+  rtcConfiguration = servers;
+  for (const person of people.values()) renewCredentials(person.pc); // new ones come with every welcome
   const restarted = myId && id !== myId;
   if (restarted) {
     announceNewId(people, id).forEach(forget); // the server restarted and gave us a new id
@@ -89,7 +96,14 @@ function addPerson({ id, name }) {
   const person = { id, name, online: true, unread: 0, conversation: openConversation(id) };
   person.item = addToList({ id, name }, () => {
     select(person);
-    if (person.online) connectionFor(person);
+    if (!person.online) return;
+    connectionFor(person);
+    if (person.noRoute) { // try again: the network, or the TURN server, may be back
+      person.noRoute = false;
+      person.tryAgain();
+      showConnection(person.item, 'connecting');
+      updateConversation();
+    }
   });
   people.set(id, person);
 }
@@ -146,7 +160,11 @@ function select(person) {
 
 function updateConversation() {
   if (!selected) return;
-  showState($('conversation-state'), selected.item.querySelector('.state').dataset.state);
+  if (selected.noRoute) {
+    showState($('conversation-state'), 'no-route', noRouteText(selected.name, rtcConfiguration));
+  } else {
+    showState($('conversation-state'), selected.item.querySelector('.state').dataset.state);
+  }
   const open = selected.online && hasOpenChat(selected);
   $('text').disabled = !open;
   $('send').disabled = !open;
@@ -160,7 +178,7 @@ function hasOpenChat(person) {
 
 function connectionFor(person) {
   if (person.pc) return person.pc;
-  const pc = new RTCPeerConnection();
+  const pc = new RTCPeerConnection(rtcConfiguration);
   person.pc = pc;
   person.receive = negotiate(pc, {
     polite: myId > person.id, // the two sides of a pair always disagree, which is all it needs
@@ -170,11 +188,27 @@ function connectionFor(person) {
   // Both sides create the same pre-negotiated channel (id 0): one channel per pair, whoever calls first.
   useChannel(person, pc.createDataChannel('chat', { negotiated: true, id: 0 }));
   pc.addEventListener('connectionstatechange', () => {
-    showConnection(person.item, pc.connectionState);
+    if (pc.connectionState === 'connected') person.noRoute = false;
+    showConnection(person.item, person.noRoute ? 'no route' : pc.connectionState);
+    updateConversation();
+  });
+  person.tryAgain = watchRoute(pc, () => {
+    person.noRoute = true;
+    showConnection(person.item, 'no route');
     updateConversation();
   });
   showConnection(person.item, 'connecting');
   return pc;
+}
+
+/** TURN credentials expire: a connection restarted later (say, after a network change) uses the newest ones. */
+function renewCredentials(pc) {
+  if (!pc || pc.connectionState === 'closed') return;
+  try {
+    pc.setConfiguration({ ...pc.getConfiguration(), iceServers: rtcConfiguration?.iceServers ?? [] });
+  } catch (error) {
+    console.warn('Could not renew the TURN credentials of a connection', error);
+  }
 }
 
 async function receiveSignal(from, data) {

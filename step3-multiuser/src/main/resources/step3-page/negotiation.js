@@ -26,8 +26,11 @@ export function negotiate(pc, { polite, signal, onError }) {
   pc.addEventListener('icecandidate', ({ candidate }) => signal({ candidate: candidate?.toJSON() ?? null }));
 
   // A network change under an open connection: restart ICE; the renegotiation goes through negotiationneeded.
+  // (A connection that never connected has no route: restarting it would fail again. The page says so.)
+  let connected = false;
   pc.addEventListener('iceconnectionstatechange', () => {
-    if (pc.iceConnectionState === 'failed') pc.restartIce();
+    if (pc.iceConnectionState === 'connected') connected = true;
+    if (pc.iceConnectionState === 'failed' && connected) pc.restartIce();
   });
 
   return async function receive({ description, candidate }) {

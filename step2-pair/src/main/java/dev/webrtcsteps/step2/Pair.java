@@ -1,5 +1,6 @@
 package dev.webrtcsteps.step2;
 
+import dev.webrtcsteps.common.IceServers;
 import dev.webrtcsteps.common.protocol.ClientMessage.SignalRequest;
 import dev.webrtcsteps.common.protocol.PeerInfo;
 import dev.webrtcsteps.common.protocol.ServerMessage;
@@ -21,9 +22,11 @@ final class Pair {
 
     private final List<User> users = new ArrayList<>(CAPACITY);
     private final Outgoing outgoing;
+    private final IceServers iceServers;
 
-    Pair(Outgoing outgoing) {
+    Pair(Outgoing outgoing, IceServers iceServers) {
         this.outgoing = outgoing;
+        this.iceServers = iceServers;
     }
 
     /** Welcomes a newcomer and tells the one waiting, if any; false if two are here already. */
@@ -33,8 +36,8 @@ final class Pair {
         }
         User newcomer = new User(PeerInfo.randomId(), connection);
         List<PeerInfo> present = users.stream().map(user -> new PeerInfo(user.id(), null)).toList();
-        // Welcome first, so the newcomer knows its id before anyone can signal to it.
-        send(newcomer, new ServerMessage.Welcome(newcomer.id(), present));
+        // Welcome first, so the newcomer knows its id (and its STUN and TURN servers) before anyone can signal to it.
+        send(newcomer, new ServerMessage.Welcome(newcomer.id(), present, iceServers.forUser(newcomer.id())));
         users.forEach(other -> send(other, new ServerMessage.PeerJoined(new PeerInfo(newcomer.id(), null))));
         users.add(newcomer);
         return true;

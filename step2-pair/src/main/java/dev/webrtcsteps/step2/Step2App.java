@@ -1,6 +1,7 @@
 package dev.webrtcsteps.step2;
 
 import dev.webrtcsteps.common.Heartbeat;
+import dev.webrtcsteps.common.IceServers;
 import dev.webrtcsteps.common.OriginCheck;
 import dev.webrtcsteps.common.StepServer;
 import dev.webrtcsteps.common.protocol.ClientMessage.SignalRequest;
@@ -25,12 +26,13 @@ public final class Step2App {
 
     public static Javalin create() {
         Map<String, String> environment = System.getenv();
-        return create(new Heartbeat(Heartbeat.intervalFromEnvironment(environment)), OriginCheck.fromEnvironment(environment));
+        return create(new Heartbeat(Heartbeat.intervalFromEnvironment(environment)), OriginCheck.fromEnvironment(environment),
+                IceServers.fromEnvironment(environment));
     }
 
-    static Javalin create(Heartbeat heartbeat, OriginCheck origins) {
+    static Javalin create(Heartbeat heartbeat, OriginCheck origins, IceServers iceServers) {
         Outgoing outgoing = new Outgoing();
-        Pair pair = new Pair(outgoing);
+        Pair pair = new Pair(outgoing, iceServers);
         AtomicBoolean stopping = new AtomicBoolean();
         return StepServer.create("step2-page", config -> {
             config.events.serverStopping(() -> stopping.set(true));

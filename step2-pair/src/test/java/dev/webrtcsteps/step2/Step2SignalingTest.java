@@ -8,6 +8,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.webrtcsteps.common.Heartbeat;
+import dev.webrtcsteps.common.IceServers;
 import dev.webrtcsteps.common.OriginCheck;
 import dev.webrtcsteps.common.protocol.CloseCodes;
 import dev.webrtcsteps.common.protocol.Protocol;
@@ -39,7 +40,7 @@ class Step2SignalingTest {
 
     /** A fresh server per test: the pair is server state. */
     @RegisterExtension
-    final AppServer app = new AppServer(() -> Step2App.create(heartbeat, OriginCheck.allowing()));
+    final AppServer app = new AppServer(() -> Step2App.create(heartbeat, OriginCheck.allowing(), IceServers.NONE));
 
     private URI signal() {
         return app.webSocket("/signal");

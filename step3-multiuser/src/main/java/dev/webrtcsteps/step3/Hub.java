@@ -6,6 +6,7 @@ import dev.webrtcsteps.common.protocol.CloseCodes;
 import dev.webrtcsteps.common.protocol.ErrorCode;
 import dev.webrtcsteps.common.protocol.PeerInfo;
 import dev.webrtcsteps.common.protocol.ProtocolException;
+import dev.webrtcsteps.common.protocol.RtcConfiguration;
 import dev.webrtcsteps.common.protocol.ServerMessage;
 import java.time.Duration;
 import java.util.concurrent.ConcurrentHashMap;
@@ -88,13 +89,16 @@ public final class Hub implements Signaling {
             return;
         }
         String newToken = PeerInfo.randomId();
-        while (!join(roomsByName.computeIfAbsent(request.room(), Room::new), id, newToken, request.name(), connection)) {
+        RtcConfiguration rtcConfiguration = settings.iceServers().forUser(id);
+        while (!join(roomsByName.computeIfAbsent(request.room(), Room::new), id, newToken, request.name(), rtcConfiguration,
+                connection)) {
             // that room emptied and closed a moment ago; the next computeIfAbsent makes a new one
         }
     }
 
     /** Admits the newcomer into this room, or refuses it (the room is full); false if the room has closed. */
-    private boolean join(Room room, String id, String resumeToken, String name, Connection connection) {
+    private boolean join(Room room, String id, String resumeToken, String name, RtcConfiguration rtcConfiguration,
+            Connection connection) {
         synchronized (room) {
             if (room.isClosed()) {
                 return false;
@@ -108,7 +112,7 @@ public final class Hub implements Signaling {
             User newcomer = new User(id, resumeToken, name, room, connection);
             connection.attach(newcomer);
             usersByResumeToken.put(newcomer.resumeToken(), newcomer);
-            room.add(newcomer);
+            room.add(newcomer, rtcConfiguration);
         }
         stats.countJoined();
         LOG.info("Peer {} connected ({})", id, users(users.get()));
@@ -122,12 +126,13 @@ public final class Hub implements Signaling {
     }
 
     /**
-     * Moves a user to its new connection: its welcome, with a new resume token, then what waited for it. False if
-     * it has left already, or the token was used already.
+     * Moves a user to its new connection: its welcome, with a new resume token and new TURN credentials, then what
+     * waited for it. False if it has left already, or the token was used already.
      */
     private boolean resume(User user, String token, Connection fresh) {
         Connection previous;
         String renewed = PeerInfo.randomId();
+        RtcConfiguration rtcConfiguration = settings.iceServers().forUser(user.id());
         synchronized (user.room()) {
             if (!token.equals(user.resumeToken()) || !usersByResumeToken.remove(token, user)) {
                 return false;
@@ -139,7 +144,7 @@ public final class Hub implements Signaling {
             }
             previous = user.connection();
             fresh.attach(user);
-            user.reattach(fresh, user.room().welcome(user));
+            user.reattach(fresh, user.room().welcome(user, rtcConfiguration));
         }
         if (previous != null) { // the old connection has not noticed it is dead yet
             previous.attach(null);

@@ -2,6 +2,7 @@ package dev.webrtcsteps.step3;
 
 import dev.webrtcsteps.common.protocol.PeerInfo;
 import dev.webrtcsteps.common.protocol.Protocol;
+import dev.webrtcsteps.common.protocol.RtcConfiguration;
 import dev.webrtcsteps.common.protocol.ServerMessage;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -42,16 +43,17 @@ public class Room {
     }
 
     /** Welcomes the newcomer with the present members, then tells each of them about it. */
-    public void add(User newcomer) {
-        // Welcome first, so the newcomer knows its id before anyone can signal to it.
-        newcomer.send(welcome(newcomer));
+    public void add(User newcomer, RtcConfiguration rtcConfiguration) {
+        // Welcome first, so the newcomer knows its id (and its STUN and TURN servers) before anyone can signal to it.
+        newcomer.send(welcome(newcomer, rtcConfiguration));
         announce(new ServerMessage.PeerJoined(newcomer.info()));
         membersById.put(newcomer.id(), newcomer);
     }
 
-    /** A member's welcome: who it is, and who else is here. */
-    public ServerMessage.Welcome welcome(User member) {
-        return new ServerMessage.Welcome(member.id(), member.info().name(), name, others(member), member.resumeToken());
+    /** A member's welcome: who it is, who else is here, and the servers through which it may reach them. */
+    public ServerMessage.Welcome welcome(User member, RtcConfiguration rtcConfiguration) {
+        return new ServerMessage.Welcome(member.id(), member.info().name(), name, others(member), member.resumeToken(),
+                rtcConfiguration);
     }
 
     /** Everyone in the room but {@code member}. */

@@ -2,6 +2,7 @@ package dev.webrtcsteps.step3;
 
 import dev.webrtcsteps.common.Environment;
 import dev.webrtcsteps.common.Heartbeat;
+import dev.webrtcsteps.common.IceServers;
 import java.time.Duration;
 import java.util.Arrays;
 import java.util.List;
@@ -24,9 +25,12 @@ import org.eclipse.jetty.util.InetAddressSet;
  *     {@code JOINS_PER_SECOND_PER_ADDRESS}, default 10, {@code TRUSTED_PROXIES}, default none)
  * @param statsToken what a request for {@code /stats} must send as {@code Authorization: Bearer TOKEN}
  *     ({@code STATS_TOKEN}, at least 16 characters); without one, {@code /stats} is off
+ * @param iceServers the STUN and TURN servers each welcome gives, with the user's own TURN credentials
+ *     ({@code STUN_URLS}, {@code TURN_URLS}, {@code TURN_SECRET}, {@code TURN_CREDENTIAL_TTL_SECONDS},
+ *     {@code ICE_TRANSPORT_POLICY}; docs/turn.md); default none
  */
 public record Settings(int maxRoomSize, int maxUsers, Duration heartbeat, Duration resumeGrace, int messagesPerSecond,
-        int messageBurst, int floodLimit, PerAddress perAddress, String statsToken) {
+        int messageBurst, int floodLimit, PerAddress perAddress, String statsToken, IceServers iceServers) {
 
     /** See {@link AddressLimits}. */
     record PerAddress(int maxConnections, int joinsPerSecond, List<String> trustedProxies) {
@@ -36,7 +40,7 @@ public record Settings(int maxRoomSize, int maxUsers, Duration heartbeat, Durati
     }
 
     public static final Settings DEFAULTS = new Settings(100, 19_000, Duration.ofSeconds(15), Duration.ofSeconds(30), 50, 200, 200,
-            new PerAddress(200, 10, List.of()), null);
+            new PerAddress(200, 10, List.of()), null, IceServers.NONE);
 
     public static Settings fromEnvironment(Map<String, String> environment) {
         return new Settings(
@@ -52,7 +56,8 @@ public record Settings(int maxRoomSize, int maxUsers, Duration heartbeat, Durati
                         Environment.number(environment, "MAX_CONNECTIONS_PER_ADDRESS", DEFAULTS.perAddress.maxConnections, 1_000_000),
                         Environment.number(environment, "JOINS_PER_SECOND_PER_ADDRESS", DEFAULTS.perAddress.joinsPerSecond, 100_000),
                         trustedProxies(environment.getOrDefault("TRUSTED_PROXIES", ""))),
-                statsToken(environment.get("STATS_TOKEN")));
+                statsToken(environment.get("STATS_TOKEN")),
+                IceServers.fromEnvironment(environment));
     }
 
     private static List<String> trustedProxies(String setting) {
@@ -79,28 +84,38 @@ public record Settings(int maxRoomSize, int maxUsers, Duration heartbeat, Durati
     }
 
     public Settings withLimits(int roomSize, int users) {
-        return new Settings(roomSize, users, heartbeat, resumeGrace, messagesPerSecond, messageBurst, floodLimit, perAddress, statsToken);
+        return new Settings(roomSize, users, heartbeat, resumeGrace, messagesPerSecond, messageBurst, floodLimit, perAddress,
+                statsToken, iceServers);
     }
 
     public Settings withHeartbeat(Duration interval) {
-        return new Settings(maxRoomSize, maxUsers, interval, resumeGrace, messagesPerSecond, messageBurst, floodLimit, perAddress, statsToken);
+        return new Settings(maxRoomSize, maxUsers, interval, resumeGrace, messagesPerSecond, messageBurst, floodLimit, perAddress,
+                statsToken, iceServers);
     }
 
     public Settings withResumeGrace(Duration grace) {
-        return new Settings(maxRoomSize, maxUsers, heartbeat, grace, messagesPerSecond, messageBurst, floodLimit, perAddress, statsToken);
+        return new Settings(maxRoomSize, maxUsers, heartbeat, grace, messagesPerSecond, messageBurst, floodLimit, perAddress,
+                statsToken, iceServers);
     }
 
     public Settings withRateLimit(int perSecond, int burst, int floodAfter) {
-        return new Settings(maxRoomSize, maxUsers, heartbeat, resumeGrace, perSecond, burst, floodAfter, perAddress, statsToken);
+        return new Settings(maxRoomSize, maxUsers, heartbeat, resumeGrace, perSecond, burst, floodAfter, perAddress, statsToken,
+                iceServers);
     }
 
     public Settings withPerAddress(int maxConnections, int joinsPerSecond, String... trustedProxies) {
         return new Settings(maxRoomSize, maxUsers, heartbeat, resumeGrace, messagesPerSecond, messageBurst, floodLimit,
-                new PerAddress(maxConnections, joinsPerSecond, List.of(trustedProxies)), statsToken);
+                new PerAddress(maxConnections, joinsPerSecond, List.of(trustedProxies)), statsToken, iceServers);
     }
 
     public Settings withStatsToken(String token) {
-        return new Settings(maxRoomSize, maxUsers, heartbeat, resumeGrace, messagesPerSecond, messageBurst, floodLimit, perAddress, token);
+        return new Settings(maxRoomSize, maxUsers, heartbeat, resumeGrace, messagesPerSecond, messageBurst, floodLimit, perAddress,
+                token, iceServers);
+    }
+
+    public Settings withIceServers(IceServers servers) {
+        return new Settings(maxRoomSize, maxUsers, heartbeat, resumeGrace, messagesPerSecond, messageBurst, floodLimit, perAddress,
+                statsToken, servers);
     }
 
     RateLimit newRateLimit() {

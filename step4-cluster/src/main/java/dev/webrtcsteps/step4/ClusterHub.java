@@ -9,6 +9,7 @@ import dev.webrtcsteps.common.protocol.ErrorCode;
 import dev.webrtcsteps.common.protocol.PeerInfo;
 import dev.webrtcsteps.common.protocol.Protocol;
 import dev.webrtcsteps.common.protocol.ProtocolException;
+import dev.webrtcsteps.common.protocol.RtcConfiguration;
 import dev.webrtcsteps.common.protocol.ServerMessage;
 import dev.webrtcsteps.step3.Connection;
 import dev.webrtcsteps.step3.JoinRequest;
@@ -228,12 +229,13 @@ final class ClusterHub implements Signaling {
                     + " users and is full. Try another room."), CloseCodes.ROOM_FULL);
             return;
         }
+        RtcConfiguration rtcConfiguration = settings.iceServers().forUser(id);
         synchronized (room) {
             apply(room, snapshot, false);
             User newcomer = new User(id, token, name, room, connection);
             connection.attach(newcomer);
             localUsers.put(id, newcomer);
-            room.add(newcomer);
+            room.add(newcomer, rtcConfiguration);
         }
         stats.countJoined();
         LOG.info("Peer {} connected ({} here)", id, users(localUsers.size()));
@@ -264,6 +266,7 @@ final class ClusterHub implements Signaling {
         String name = answer.get(1);
         String from = answer.get(2);
         List<String> snapshot = answer.subList(3, answer.size());
+        RtcConfiguration rtcConfiguration = settings.iceServers().forUser(id); // new credentials with every welcome
         Connection previous = null;
         synchronized (room) {
             room.arriving(id);
@@ -277,18 +280,18 @@ final class ClusterHub implements Signaling {
                 }
                 fresh.attach(user);
                 apply(room, snapshot, false);
-                user.reattach(fresh, room.welcome(user));
+                user.reattach(fresh, room.welcome(user, rtcConfiguration));
             } else {
                 user = new User(id, renewed, name, room, fresh);
                 fresh.attach(user);
                 localUsers.put(id, user);
                 if (from.isEmpty()) { // its node died and it was taken out: it joins again
                     apply(room, snapshot, false);
-                    room.add(user);
+                    room.add(user, rtcConfiguration);
                 } else { // from another node: the members here know it already
                     apply(room, snapshot, false);
                     room.takeOver(user);
-                    user.reattach(fresh, room.welcome(user));
+                    user.reattach(fresh, room.welcome(user, rtcConfiguration));
                     takeEarly(id).forEach(user::offerSignalText); // forwarded from its old node, ahead of it
                 }
             }

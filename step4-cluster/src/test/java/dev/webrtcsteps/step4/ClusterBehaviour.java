@@ -229,6 +229,10 @@ abstract class ClusterBehaviour {
         JsonNode welcome = back.next(); // the welcome first, whatever the node heard meanwhile
         assertEquals("welcome", welcome.get("type").asText(), welcome::toString);
         assertEquals(bob.id(), welcome.get("id").asText());
+        for (JsonNode each : List.of(bob.welcome(), welcome)) { // TURN credentials of his own, on either node
+            assertEquals(NodeProcess.TURN_URL, each.at("/rtcConfiguration/iceServers/0/urls/0").asText(), each::toString);
+            assertTrue(each.at("/rtcConfiguration/iceServers/0/username").asText().endsWith(":" + bob.id()), each::toString);
+        }
         assertEquals(Set.of(ann.id()), ids(welcome));
         // Ann sees nothing: Bob moved before anyone missed his node; and he is reachable on his new node.
         back.send(signalTo(ann.id()));

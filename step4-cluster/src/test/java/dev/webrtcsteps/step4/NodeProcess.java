@@ -30,6 +30,8 @@ import java.util.regex.Pattern;
 final class NodeProcess implements AutoCloseable {
 
     static final String STATS_TOKEN = "a-token-for-the-tests";
+    /** Every node gives its users TURN credentials (docs/turn.md); no TURN server is needed to check them. */
+    static final String TURN_URL = "turn:127.0.0.1:3478";
     private static final Pattern RUNNING = Pattern.compile("is running: open http://127\\.0\\.0\\.1:(\\d+)/");
     private static final ObjectMapper JSON = new ObjectMapper();
     private static final HttpClient HTTP = HttpClient.newHttpClient();
@@ -44,7 +46,8 @@ final class NodeProcess implements AutoCloseable {
         String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
         ProcessBuilder builder = new ProcessBuilder(java, "-Xmx256m", "-cp", System.getProperty("java.class.path"),
                 Step4App.class.getName()).redirectErrorStream(true);
-        builder.environment().putAll(Map.of("PORT", "0", "NODE_ID", name, "STATS_TOKEN", STATS_TOKEN));
+        builder.environment().putAll(Map.of("PORT", "0", "NODE_ID", name, "STATS_TOKEN", STATS_TOKEN,
+                "TURN_URLS", TURN_URL, "TURN_SECRET", "a-turn-secret-for-the-tests"));
         builder.environment().putAll(environment);
         try {
             process = builder.start();

@@ -89,7 +89,9 @@ public enum BrowserKind {
             }
             return playwright.chromium().launch(options);
         }
-        options.setFirefoxUserPrefs(Map.of("media.peerconnection.ice.obfuscate_host_addresses", false));
+        // Host addresses as they are; and loopback allowed, for the tests' TURN server on 127.0.0.1 (TurnServer).
+        options.setFirefoxUserPrefs(Map.of("media.peerconnection.ice.obfuscate_host_addresses", false,
+                "media.peerconnection.ice.loopback", true));
         if (system) {
             // Stock Firefox has no Juggler; Playwright drives it over WebDriver BiDi.
             options.setChannel("moz-firefox").setExecutablePath(systemExecutable());

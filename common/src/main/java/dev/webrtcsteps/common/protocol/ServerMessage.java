@@ -19,13 +19,15 @@ public sealed interface ServerMessage {
     /**
      * To a newcomer: the id the server gave it, and who is already there. Step 3 also says which name and
      * room the newcomer got (after trimming, or the defaults); step 2 leaves both out. {@code resume} is the
-     * secret with which the client may reconnect after a drop and keep its id.
+     * secret with which the client may reconnect after a drop and keep its id. {@code rtcConfiguration}, when the
+     * server is given STUN or TURN servers, is what the page builds its peer connections from (docs/turn.md).
      */
     @JsonInclude(JsonInclude.Include.NON_NULL)
-    record Welcome(String id, String name, String room, List<PeerInfo> peers, String resume) implements ServerMessage {
+    record Welcome(String id, String name, String room, List<PeerInfo> peers, String resume,
+            RtcConfiguration rtcConfiguration) implements ServerMessage {
         /** Step 2's welcome: no name, no room, no resuming. */
-        public Welcome(String id, List<PeerInfo> peers) {
-            this(id, null, null, peers, null);
+        public Welcome(String id, List<PeerInfo> peers, RtcConfiguration rtcConfiguration) {
+            this(id, null, null, peers, null, rtcConfiguration);
         }
     }
 

@@ -110,25 +110,25 @@ class ProtocolTest {
         @Test
         void welcomeListsTheNewcomersIdThePeersAlreadyThereAndTheResumeToken() {
             assertEquals(json("{'type':'welcome','id':'abc','name':'Bo','room':'lobby','peers':[{'id':'p1'}],'resume':'r1'}"),
-                    Protocol.encode(new Welcome("abc", "Bo", "lobby", List.of(new PeerInfo("p1", null)), "r1")));
+                    Protocol.encode(new Welcome("abc", "Bo", "lobby", List.of(new PeerInfo("p1", null)), "r1", null)));
         }
 
         @Test
         void stepTwosWelcomeHasNoNameNoRoomAndNoResumeToken() {
             assertEquals(json("{'type':'welcome','id':'abc','peers':[{'id':'p1'}]}"),
-                    Protocol.encode(new Welcome("abc", List.of(new PeerInfo("p1", null)))));
+                    Protocol.encode(new Welcome("abc", List.of(new PeerInfo("p1", null)), null)));
         }
 
         @Test
         void welcomeToAnEmptyRoomHasAnEmptyPeerList() {
             assertEquals(json("{'type':'welcome','id':'abc','peers':[]}"),
-                    Protocol.encode(new Welcome("abc", List.of())));
+                    Protocol.encode(new Welcome("abc", List.of(), null)));
         }
 
         @Test
         void welcomeKeepsThePeersInOrderAndNamesOnlyThoseWithAName() {
             assertEquals(json("{'type':'welcome','id':'abc','peers':[{'id':'p1'},{'id':'p2','name':'Ann'}]}"),
-                    Protocol.encode(new Welcome("abc", List.of(new PeerInfo("p1", null), new PeerInfo("p2", "Ann")))));
+                    Protocol.encode(new Welcome("abc", List.of(new PeerInfo("p1", null), new PeerInfo("p2", "Ann")), null)));
         }
 
         @Test
