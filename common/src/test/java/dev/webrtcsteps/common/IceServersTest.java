@@ -69,6 +69,31 @@ class IceServersTest {
     }
 
     @Test
+    void withoutAMomentTheCredentialIsForNow() {
+        IceServers ice = IceServers.fromEnvironment(Map.of("TURN_URLS", "turn:t.example", "TURN_SECRET", SECRET));
+        String username = ice.forUser("ann").iceServers().get(0).username();
+        long expiry = Long.parseLong(username.substring(0, username.indexOf(':')));
+        long inADay = Instant.now().plus(IceServers.DEFAULT_CREDENTIAL_TTL).getEpochSecond();
+        assertTrue(Math.abs(expiry - inADay) <= 5, username);
+    }
+
+    @Test
+    void aSecretOfSixteenCharactersIsEnoughAndFifteenIsNot() {
+        IceServers.fromEnvironment(Map.of("TURN_URLS", "turn:t.example", "TURN_SECRET", "x".repeat(16)));
+        assertThrows(IllegalArgumentException.class,
+                () -> IceServers.fromEnvironment(Map.of("TURN_URLS", "turn:t.example", "TURN_SECRET", "x".repeat(15))));
+    }
+
+    @Test
+    void theSettingsTextSaysWhetherASecretIsSetAndNotWhichOne() {
+        assertEquals("IceServers[stun=[stun:s.example], turn=[turn:t.example], secret=(set), credentialTtl=PT24H, "
+                + "transportPolicy=all]", IceServers.fromEnvironment(Map.of("STUN_URLS", "stun:s.example",
+                "TURN_URLS", "turn:t.example", "TURN_SECRET", SECRET)).toString());
+        assertEquals("IceServers[stun=[], turn=[], secret=none, credentialTtl=PT24H, transportPolicy=all]",
+                IceServers.NONE.toString());
+    }
+
+    @Test
     void withoutServersTheWelcomeHasNoConfiguration() {
         assertEquals("{\"type\":\"welcome\",\"id\":\"ann\",\"peers\":[]}",
                 Protocol.encode(new ServerMessage.Welcome("ann", List.of(), IceServers.NONE.forUser("ann", NOW))));
