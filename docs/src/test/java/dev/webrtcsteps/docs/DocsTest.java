@@ -88,12 +88,7 @@ class DocsTest {
     void relativeLinksInTheDocsAndReadmeLeadToFiles() throws IOException {
         Pattern link = Pattern.compile("\\]\\(([^)#\\s]+)(#[^)]*)?\\)");
         List<String> broken = new ArrayList<>();
-        List<Path> markdown;
-        try (Stream<Path> files = Files.walk(DOCS)) {
-            markdown = new ArrayList<>(files.filter(path -> path.toString().endsWith(".md")).toList());
-        }
-        markdown.add(ROOT.resolve("README.md"));
-        for (Path document : markdown) {
+        for (Path document : markdown()) {
             Matcher matcher = link.matcher(Files.readString(document));
             while (matcher.find()) {
                 String target = matcher.group(1);
@@ -106,5 +101,86 @@ class DocsTest {
             }
         }
         assertEquals(List.of(), broken);
+    }
+
+    @Test
+    void everyImageTheDocsShowExistsAndHasAltText() throws IOException {
+        List<Path> documents = markdown();
+        assertEquals(List.of(), imageProblems(documents));
+        List<String> shown = new ArrayList<>();
+        for (Path document : documents) {
+            for (Image image : imagesIn(document)) {
+                shown.add(ROOT.relativize(document.getParent().resolve(image.target()).normalize()).toString());
+            }
+        }
+        // And the other way round: each screenshot (Screenshots makes them) is shown somewhere.
+        List<String> screenshots;
+        try (Stream<Path> files = Files.list(DOCS.resolve("images"))) {
+            screenshots = files.map(file -> ROOT.relativize(file).toString()).filter(name -> name.endsWith(".png")).sorted().toList();
+        }
+        assertTrue(screenshots.size() >= 4, "docs/images/ should hold the screenshots; it holds " + screenshots);
+        assertEquals(List.of(), screenshots.stream().filter(screenshot -> !shown.contains(screenshot)).toList(),
+                "screenshots no document shows");
+    }
+
+    @Test
+    void aMissingImageOrOneWithoutAltTextIsReported(@TempDir Path temp) throws IOException {
+        Files.createDirectories(temp.resolve("images"));
+        Files.write(temp.resolve("images/here.png"), new byte[] {1});
+        Path chapter = temp.resolve("chapter.md");
+        Files.writeString(chapter, """
+                # A chapter
+
+                ![A picture that is there](images/here.png)
+
+                ![A picture that is
+                gone](images/gone.png) and ![](images/here.png), and a [link](images/here.png) that is no image.
+                """);
+
+        assertEquals(List.of("chapter.md shows images/gone.png, which does not exist",
+                "chapter.md shows images/here.png without alt text"), imageProblems(List.of(chapter)));
+    }
+
+    /** An image a Markdown file shows, {@code ![alt](target)}. */
+    private record Image(String alt, String target) {
+    }
+
+    private static final Pattern IMAGE = Pattern.compile("!\\[([^\\]]*)\\]\\(([^)\\s]+)\\)");
+
+    private static List<Image> imagesIn(Path document) throws IOException {
+        List<Image> images = new ArrayList<>();
+        Matcher matcher = IMAGE.matcher(Files.readString(document));
+        while (matcher.find()) {
+            images.add(new Image(matcher.group(1).strip(), matcher.group(2)));
+        }
+        return images;
+    }
+
+    /** What is wrong with the images the documents show: a file that is not there, or no alt text. */
+    private static List<String> imageProblems(List<Path> documents) throws IOException {
+        List<String> problems = new ArrayList<>();
+        for (Path document : documents) {
+            for (Image image : imagesIn(document)) {
+                if (image.target().contains("://")) {
+                    problems.add(document.getFileName() + " shows " + image.target() + ": the docs show their own images, not remote ones");
+                } else if (!Files.isRegularFile(document.getParent().resolve(image.target()))) {
+                    problems.add(document.getFileName() + " shows " + image.target() + ", which does not exist");
+                } else if (image.alt().isEmpty()) {
+                    problems.add(document.getFileName() + " shows " + image.target() + " without alt text");
+                }
+            }
+        }
+        return problems;
+    }
+
+    /** The docs' Markdown files and the README. */
+    private static List<Path> markdown() throws IOException {
+        List<Path> markdown;
+        try (Stream<Path> files = Files.walk(DOCS)) {
+            markdown = new ArrayList<>(files.filter(path -> path.toString().endsWith(".md"))
+                    .filter(path -> !path.startsWith(DOCS.resolve("target"))).sorted().toList());
+        }
+        markdown.add(ROOT.resolve("README.md"));
+        return markdown;
     }
 }
