@@ -84,10 +84,10 @@
     while (probe.held.length > 0) probe.held.shift()();
   };
 
-  // Swallow delivery receipts, as if the page had gone before it could acknowledge.
+  // Swallow delivery and read receipts, as if the page had gone before it could acknowledge.
   const nativeSend = RTCDataChannel.prototype.send;
   RTCDataChannel.prototype.send = function send(data) {
-    if (probe.dropReceipts && typeof data === 'string' && data.includes('"receipt"')) return;
+    if (probe.dropReceipts && typeof data === 'string' && /"type":"(receipt|read)"/.test(data)) return;
     return nativeSend.call(this, data);
   };
 })();

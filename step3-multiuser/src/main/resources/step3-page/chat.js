@@ -1,53 +1,155 @@
-// One conversation per person: the messages, sent over that person's data channel as JSON, and delivery
-// receipts: a message is "delivered" once the other page acknowledges it, "not delivered" if they leave first.
-import { appendMessage } from '/common/ui.js';
+// One conversation per person: the messages, sent over that person's data channel as JSON, with receipts (a
+// message is "sent", then "delivered" once the other page has it, "read" once that page has shown it, or "not
+// delivered" if they leave first), and "typing…" while they type.
+
+/** What a message may hold, counted in characters (code points); more from a peer is cut, and said so. */
+export const MAX_CHARACTERS = 4000;
+/** How long "typing…" stays up after the last sign of typing, and how often a typist says it. */
+export const TYPING_SHOWN_MS = 4000;
+const TYPING_EVERY_MS = 2000;
 
 let lastMessageNumber = 0;
 
-/** A new conversation's log, in the page's #conversations, and the messages that wait for a receipt. */
+/** A new conversation with `person` (for its name and id): its log in #conversations, and what waits for receipts. */
 export function openConversation(id) {
   const log = document.createElement('ul');
   log.className = 'log';
   log.dataset.peerId = id;
+  log.setAttribute('aria-live', 'polite'); // new messages are announced: the log alone is a live region
   log.hidden = true;
   document.getElementById('conversations').append(log);
-  return { log, awaitingReceipt: new Map() };
+  return { log, messages: [], byNumber: new Map(), typingUntil: 0, lastTypingSent: 0 };
 }
 
+/** Sends `text` to the peer and shows it as ours, "sent" until its receipt comes. */
 export function sendChat(conversation, channel, text) {
   const number = ++lastMessageNumber;
   channel.send(JSON.stringify({ type: 'chat', number, text }));
-  const item = appendMessage(conversation.log, 'You', text);
-  item.dataset.receipt = 'sent';
-  conversation.awaitingReceipt.set(number, item);
+  conversation.lastTypingSent = 0; // the message ends "typing" on the other side: typing again says so at once
+  show(conversation, { mine: true, text, at: Date.now(), number, receipt: 'sent' });
 }
 
-/** A chat message or a receipt from the peer `name`; true if it was a new message. */
-export function receiveChat(conversation, channel, name, message) {
+/**
+ * A message from the peer `name` on `channel`: a chat message (shown, as text, and acknowledged), a receipt for one
+ * of ours, or a sign of typing. `seen` says whether the conversation is on screen now. Returns true for a new chat
+ * message.
+ */
+export function receiveChat(conversation, channel, name, message, seen) {
   if (message.type === 'chat' && typeof message.text === 'string') {
-    appendMessage(conversation.log, name, message.text);
-    channel.send(JSON.stringify({ type: 'receipt', number: message.number }));
+    const characters = [...message.text];
+    const cut = characters.length > MAX_CHARACTERS ? characters.length - MAX_CHARACTERS : 0;
+    const text = cut ? characters.slice(0, MAX_CHARACTERS).join('') : message.text;
+    conversation.typingUntil = 0;
+    show(conversation, { mine: false, name, text, cut, at: Date.now(), number: message.number, read: seen });
+    sendReceipt(channel, seen ? 'read' : 'delivered', message.number);
     return true;
   }
-  if (message.type === 'receipt') {
-    const item = conversation.awaitingReceipt.get(message.number);
-    if (item) item.dataset.receipt = 'delivered';
-    conversation.awaitingReceipt.delete(message.number);
+  if ((message.type === 'receipt' || message.type === 'read') && Number.isInteger(message.number)) {
+    const ours = conversation.byNumber.get(message.number);
+    if (ours?.mine && ours.receipt !== 'read') {
+      ours.receipt = message.type === 'read' ? 'read' : 'delivered';
+      render(ours);
+    }
+  } else if (message.type === 'typing') {
+    conversation.typingUntil = Date.now() + TYPING_SHOWN_MS;
   }
   return false;
 }
 
+/** The conversation is on screen: its peer's messages are read now; tells the peer which. */
+export function markRead(conversation, channel) {
+  for (const message of conversation.messages) {
+    if (!message.mine && !message.read) {
+      message.read = true;
+      if (channel?.readyState === 'open') sendReceipt(channel, 'read', message.number);
+    }
+  }
+}
+
+/** Says "typing" to the peer, at most every TYPING_EVERY_MS. */
+export function sayTyping(conversation, channel) {
+  if (channel?.readyState !== 'open' || Date.now() - conversation.lastTypingSent < TYPING_EVERY_MS) return;
+  conversation.lastTypingSent = Date.now();
+  channel.send(JSON.stringify({ type: 'typing' }));
+}
+
+/** Whether the peer typed a moment ago. */
+export function isTyping(conversation) {
+  return Date.now() < conversation.typingUntil;
+}
+
 /** Whether a message went either way in this conversation (notes such as "left the room" do not count). */
 export function hasMessages(conversation) {
-  return conversation.log.querySelector('li:not(.note)') !== null;
+  return conversation.messages.length > 0;
 }
 
 /** They left: what they never acknowledged was not delivered. */
 export function endConversation(conversation, name) {
-  for (const item of conversation.awaitingReceipt.values()) item.dataset.receipt = 'not-delivered';
-  conversation.awaitingReceipt.clear();
+  for (const message of conversation.messages) {
+    if (message.mine && message.receipt === 'sent') {
+      message.receipt = 'not-delivered';
+      render(message);
+    }
+  }
+  conversation.typingUntil = 0;
   const note = document.createElement('li');
   note.className = 'note';
   note.textContent = `${name} left the room.`;
   conversation.log.append(note);
+}
+
+/** The messages to keep over a reload: plain data, without the page's elements. */
+export function messagesOf(conversation) {
+  return conversation.messages.map(({ item, ...kept }) => kept);
+}
+
+/** Shows messages kept from before a reload; ours that were never acknowledged stay "sent". */
+export function restoreMessages(conversation, messages) {
+  for (const message of messages) show(conversation, { ...message });
+}
+
+function show(conversation, message) {
+  conversation.messages.push(message);
+  if (message.mine) conversation.byNumber.set(message.number, message);
+  lastMessageNumber = Math.max(lastMessageNumber, message.mine ? message.number : 0);
+  message.item = document.createElement('li');
+  render(message);
+  conversation.log.append(message.item);
+  conversation.log.scrollTop = conversation.log.scrollHeight;
+}
+
+/** Draws one message: who, the text (as text, never HTML), when, and for ours how far it got. */
+function render(message) {
+  const { item } = message;
+  item.className = message.mine ? 'mine' : 'theirs';
+  const who = document.createElement('span');
+  who.className = 'who';
+  who.textContent = `${message.mine ? 'You' : message.name}:`;
+  const text = document.createElement('span');
+  text.className = 'text';
+  text.textContent = message.text;
+  const meta = document.createElement('span');
+  meta.className = 'meta';
+  const time = document.createElement('time');
+  time.dateTime = new Date(message.at).toISOString();
+  time.textContent = new Date(message.at).toLocaleTimeString([], { hour: '2-digit', minute: '2-digit' });
+  meta.append(time);
+  if (message.mine) {
+    item.dataset.receipt = message.receipt;
+    const receipt = document.createElement('span');
+    receipt.className = 'receipt';
+    receipt.textContent = message.receipt === 'not-delivered' ? 'not delivered' : message.receipt;
+    meta.append(' ', receipt);
+  }
+  item.replaceChildren(who, text, meta);
+  if (message.cut) {
+    const note = document.createElement('span');
+    note.className = 'cut';
+    note.textContent = `(cut: ${message.cut} more characters were not shown)`;
+    item.append(note);
+  }
+}
+
+function sendReceipt(channel, kind, number) {
+  if (Number.isInteger(number)) channel.send(JSON.stringify({ type: kind === 'read' ? 'read' : 'receipt', number }));
 }

@@ -4,7 +4,12 @@
 
 /** Our own certificate on `pc`, as our local description gives it: "sha-256 AB:CD:...", or undefined. */
 export function localFingerprint(pc) {
-  const match = pc?.localDescription?.sdp.match(/^a=fingerprint:([a-z0-9-]+) ([0-9a-f:]+)\r?$/im);
+  return offeredFingerprint(pc?.localDescription?.sdp);
+}
+
+/** The certificate a session description names (its first `a=fingerprint`): "sha-256 AB:CD:...", or undefined. */
+export function offeredFingerprint(sdp) {
+  const match = sdp?.match(/^a=fingerprint:([a-z0-9-]+) ([0-9a-f:]+)\r?$/im);
   return match ? `${match[1].toLowerCase()} ${match[2].toUpperCase()}` : undefined;
 }
 

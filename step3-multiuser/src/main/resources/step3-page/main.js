@@ -5,9 +5,16 @@ import { showError, showState } from '/common/ui.js';
 import { noRouteText, watchRoute } from '/common/route.js';
 import { connectSignaling } from './signaling.js';
 import { negotiate } from './negotiation.js';
-import { addToList, removeFromList, showConnection, showNameAndTag, showOnline, showSelected, showUnread } from './people.js';
-import { endConversation, hasMessages, openConversation, receiveChat, sendChat } from './chat.js';
+import {
+  addToList, removeFromList, showConnection, showNameAndTag, showOnline, showPresence, showSelected, showUnread,
+} from './people.js';
+import {
+  endConversation, hasMessages, isTyping, markRead, messagesOf, openConversation, receiveChat, restoreMessages,
+  sayTyping, sendChat, TYPING_SHOWN_MS,
+} from './chat.js';
 import { announceNewId, checkMoves, takeNewId } from './recovery.js';
+import { offeredFingerprint } from './fingerprints.js';
+import { keepOnLeaving, keptConversations, takeResumeToken } from './session.js';
 
 const $ = (id) => document.getElementById(id);
 /**
@@ -18,7 +25,10 @@ const people = new Map();
 /** Those of `people` who left and whose conversation we keep, oldest first: at most MAX_DEPARTED. */
 const departed = [];
 const MAX_DEPARTED = 20;
+/** A name may have this many characters, counted as the server counts them (code points: an emoji is one). */
+const MAX_NAME_CHARACTERS = 32;
 let myId;
+let roomName;
 let online = false; // whether we have our id from the server that is there now
 let selected; // the person whose conversation is shown
 let rtcConfiguration; // STUN and TURN servers, with our own TURN credentials, if the server has any (docs/turn.md)
@@ -42,7 +52,8 @@ const signaling = connectSignaling(`/signal?${join}`, {
   error: ({ code, message }) => {
     showError(`${code}: ${message}`);
     if (['room-full', 'server-full', 'bad-name', 'bad-room'].includes(code)) {
-      setStatus('refused', `not admitted (${code})`);
+      document.body.dataset.state = 'refused';
+      setStatus('refused', `not admitted (${code}): try another name or room above`);
       signaling.close();
     }
   },
@@ -50,17 +61,28 @@ const signaling = connectSignaling(`/signal?${join}`, {
   online = false;
   setStatus('reconnecting', `lost the signaling server (${code}); reconnecting in ${Math.round(delay / 1000)} s;`
     + ' open chats keep working');
-});
+}, takeResumeToken((params.get('room') ?? '').trim() || 'lobby'));
+
+// A reload keeps this page's id and its conversations (session.js).
+keepOnLeaving(() => ({
+  room: roomName,
+  myId,
+  token: signaling.resumeToken(),
+  conversations: [...people.values()].filter((person) => hasMessages(person.conversation) || hasOpenChat(person))
+    .map((person) => ({ id: person.id, name: person.name, messages: messagesOf(person.conversation) })),
+}));
 
 // The first welcome, or a new one after the page reconnected (docs/reliability.md).
 function welcome({ id, name, room, peers, rtcConfiguration: servers }) {
   rtcConfiguration = servers;
   for (const person of people.values()) renewCredentials(person.pc); // new ones come with every welcome
+  const first = !myId;
   const restarted = myId && id !== myId;
   if (restarted) {
     announceNewId(people, id).forEach(forget); // the server restarted and gave us a new id
   }
   myId = id;
+  roomName = room;
   online = true;
   $('my-name').textContent = name;
   $('my-id').textContent = id;
@@ -71,7 +93,18 @@ function welcome({ id, name, room, peers, rtcConfiguration: servers }) {
     if (!present.has(person.id) && !hasOpenChat(person)) personLeft(person.id); // left while we were away
   }
   peers.forEach(addPerson);
+  if (first) resumeConversations(keptConversations(room, id));
   if (restarted) moves.ourIdChanged();
+}
+
+/** This page was reloaded and got its id back: its conversations with those still here, which reconnect by themselves. */
+function resumeConversations(kept) {
+  for (const [id, { messages }] of kept) {
+    const person = people.get(id);
+    if (!person) continue; // they left meanwhile
+    restoreMessages(person.conversation, messages);
+    connectionFor(person);
+  }
 }
 
 // A peer's new id, told over its chat channel, is believed only once proven (recovery.js).
@@ -81,12 +114,35 @@ const moves = checkMoves({
   proven: movedPeer,
 });
 
+// --- The page's controls ------------------------------------------------------------------------------------
+
 $('compose').addEventListener('submit', (event) => {
   event.preventDefault();
   const text = $('text').value;
-  if (!text || !selected?.online || !hasOpenChat(selected)) return;
+  if (!text.trim() || !selected?.online || !hasOpenChat(selected)) return;
   sendChat(selected.conversation, selected.channel, text);
   $('text').value = '';
+});
+
+$('text').addEventListener('input', () => {
+  if (selected && $('text').value) sayTyping(selected.conversation, selected.channel);
+});
+
+$('name-input').addEventListener('input', () => {
+  const characters = [...$('name-input').value];
+  if (characters.length > MAX_NAME_CHARACTERS) $('name-input').value = characters.slice(0, MAX_NAME_CHARACTERS).join('');
+});
+
+// Joining another room leaves this one now, rather than as a page that may come back.
+$('join').addEventListener('submit', () => signaling.close());
+
+// On a phone the list and a conversation take turns: Back (or Escape) returns to the list.
+$('back').addEventListener('click', showPeople);
+addEventListener('keydown', (event) => {
+  if (event.key === 'Escape' && document.body.dataset.view === 'conversation') showPeople();
+});
+document.addEventListener('visibilitychange', () => {
+  if (selected && onScreen(selected)) markRead(selected.conversation, selected.channel);
 });
 
 // --- People ---------------------------------------------------------------------------------------------
@@ -94,18 +150,24 @@ $('compose').addEventListener('submit', (event) => {
 function addPerson({ id, name }) {
   if (people.has(id)) return;
   const person = { id, name, online: true, unread: 0, conversation: openConversation(id) };
-  person.item = addToList({ id, name }, () => {
-    select(person);
-    if (!person.online) return;
-    connectionFor(person);
-    if (person.noRoute) { // try again: the network, or the TURN server, may be back
-      person.noRoute = false;
-      person.tryAgain();
-      showConnection(person.item, 'connecting');
-      updateConversation();
-    }
-  });
+  person.item = addToList({ id, name }, () => pick(person));
   people.set(id, person);
+}
+
+function pick(person) {
+  select(person);
+  // Ready to type. Once the conversation is drawn: on a phone it has just replaced the list, with the button clicked.
+  requestAnimationFrame(() => {
+    if (selected === person) $('text').focus();
+  });
+  if (!person.online) return;
+  connectionFor(person);
+  if (person.noRoute) { // try again: the network, or the TURN server, may be back
+    person.noRoute = false;
+    person.tryAgain();
+    showConnection(person.item, 'connecting');
+    updateConversation();
+  }
 }
 
 /**
@@ -141,8 +203,8 @@ function forget(person) {
   if (selected === person) {
     selected = undefined;
     $('conversation-title').textContent = 'Pick someone to chat with';
-    $('conversation-state').textContent = '';
-    $('text').disabled = $('send').disabled = true;
+    showPeople();
+    updateConversation();
   }
 }
 
@@ -152,22 +214,42 @@ function select(person) {
     other.conversation.log.hidden = other !== person;
     showSelected(other.item, other === person);
   }
+  document.body.dataset.view = 'conversation';
   person.unread = 0;
   showUnread(person.item, 0);
+  markRead(person.conversation, person.channel);
   showNameAndTag($('conversation-title'), `Chat with ${person.name}`, person.id);
   updateConversation();
 }
 
+function showPeople() {
+  document.body.dataset.view = 'people';
+  selected?.item.querySelector('button').focus();
+}
+
+/** Whether their conversation is in front of the user now: then what they send is read as it arrives. */
+function onScreen(person) {
+  return person === selected && document.visibilityState === 'visible'
+    && (document.body.dataset.view === 'conversation' || !matchMedia('(max-width: 40rem)').matches);
+}
+
 function updateConversation() {
-  if (!selected) return;
+  $('empty').hidden = Boolean(selected);
+  $('compose').hidden = !selected?.online;
+  if (!selected) {
+    showState($('conversation-state'), '', '');
+    $('typing').hidden = true;
+    return;
+  }
   if (selected.noRoute) {
     showState($('conversation-state'), 'no-route', noRouteText(selected.name, rtcConfiguration));
   } else {
     showState($('conversation-state'), selected.item.querySelector('.state').dataset.state);
   }
-  const open = selected.online && hasOpenChat(selected);
-  $('text').disabled = !open;
-  $('send').disabled = !open;
+  $('text').disabled = !selected.online;
+  $('send').disabled = !(selected.online && hasOpenChat(selected));
+  $('typing').hidden = !isTyping(selected.conversation);
+  $('typing').textContent = `${selected.name} is typing…`;
 }
 
 function hasOpenChat(person) {
@@ -188,7 +270,12 @@ function connectionFor(person) {
   // Both sides create the same pre-negotiated channel (id 0): one channel per pair, whoever calls first.
   useChannel(person, pc.createDataChannel('chat', { negotiated: true, id: 0 }));
   pc.addEventListener('connectionstatechange', () => {
-    if (pc.connectionState === 'connected') person.noRoute = false;
+    if (pc.connectionState === 'connected') {
+      person.noRoute = false;
+      showPresence(person.item, 'online');
+    } else if (pc.connectionState === 'disconnected' && person.online) {
+      showPresence(person.item, 'reconnecting'); // their page or their network went away: it may come back
+    }
     showConnection(person.item, person.noRoute ? 'no route' : pc.connectionState);
     updateConversation();
   });
@@ -214,16 +301,47 @@ function renewCredentials(pc) {
 async function receiveSignal(from, data) {
   const person = people.get(from);
   if (!person?.online) return;
+  if (data.description?.type === 'offer' && isFromAnotherPage(person.pc, data.description)) {
+    hangUp(person); // they reloaded their page: a new page, with a new connection
+  }
   connectionFor(person);
   await person.receive(data);
 }
 
-// --- What arrives on a chat channel: messages, receipts, and a peer's new id after a restart ----------------
+/**
+ * Whether an offer comes from another page than the one our connection reaches: same id (the server says so),
+ * another certificate, and our connection to them is down. A page reloaded within the grace period keeps its id,
+ * not its connections. A connection that is up keeps its certificate: an offer on it that names another is a
+ * renegotiation, which DTLS settles (recovery.js checks the certificate it presents, not the one an SDP names).
+ */
+function isFromAnotherPage(pc, offer) {
+  const known = offeredFingerprint(pc?.remoteDescription?.sdp);
+  return known !== undefined && known !== offeredFingerprint(offer.sdp) && pc.connectionState !== 'connected';
+}
+
+/** Their page went away (reloaded, or closed): our connection to it is of no more use. */
+function hangUp(person) {
+  person.pc?.close();
+  person.pc = person.channel = undefined;
+  person.noRoute = false;
+  showConnection(person.item, 'not connected');
+  updateConversation();
+}
+
+// --- What arrives on a chat channel: messages, receipts, typing, and a peer's new id after a restart -------
 
 function useChannel(person, channel) {
   person.channel = channel;
-  channel.addEventListener('open', updateConversation);
-  channel.addEventListener('close', updateConversation);
+  channel.addEventListener('open', () => {
+    showPresence(person.item, 'online');
+    updateConversation();
+  });
+  channel.addEventListener('close', () => {
+    if (person.channel !== channel || !person.online || people.get(person.id) !== person) return;
+    // Their page went away while they are still in the room: a reload comes back in a moment, a closed tab leaves.
+    showPresence(person.item, 'reconnecting');
+    hangUp(person);
+  });
   channel.addEventListener('message', ({ data }) => {
     let message;
     try {
@@ -231,11 +349,17 @@ function useChannel(person, channel) {
     } catch {
       return; // not from this page's code: ignore it
     }
-    if (message.type === 'moved' && typeof message.id === 'string') {
+    if (message?.type === 'moved' && typeof message.id === 'string') {
       if (message.id !== myId) moves.claimed(person, message.id); // pending until proven
-    } else if (receiveChat(person.conversation, channel, person.name, message) && person !== selected) {
-      person.unread += 1;
-      showUnread(person.item, person.unread);
+    } else if (receiveChat(person.conversation, channel, person.name, message ?? {}, onScreen(person))) {
+      if (!onScreen(person)) {
+        person.unread += 1;
+        showUnread(person.item, person.unread);
+      }
+      updateConversation();
+    } else if (message?.type === 'typing' && person === selected) {
+      updateConversation();
+      setTimeout(updateConversation, TYPING_SHOWN_MS + 100); // "typing…" goes once they stop
     }
   });
 }

@@ -13,13 +13,22 @@ export function addToList({ id, name }, onPick) {
   item.querySelector('.name').textContent = name;
   showTag(item.querySelector('.tag'), id);
   item.querySelector('button').addEventListener('click', onPick);
+  showPresence(item, 'online');
   showState(item.querySelector('.state'), 'not connected');
   list.append(item);
   showWhetherAlone();
   return item;
 }
 
-/** How our connection to them stands: "connecting", "connected", ..., or "offline" once they left. */
+/**
+ * Whether they are here: "online" (in the room), "reconnecting" (their page went away a moment ago, a reload
+ * say, and may come back), or "left".
+ */
+export function showPresence(item, presence) {
+  showState(item.querySelector('.presence'), presence);
+}
+
+/** How our connection to them stands, a detail under their presence: "connecting", "connected", "no route"... */
 export function showConnection(item, state) {
   showState(item.querySelector('.state'), state);
 }
@@ -28,13 +37,17 @@ export function showOnline(item, id, online) {
   item.dataset.peerId = id;
   showTag(item.querySelector('.tag'), id);
   item.dataset.online = String(online);
+  showPresence(item, online ? 'online' : 'left');
   if (!online) showConnection(item, 'offline');
   showWhetherAlone();
 }
 
+/** The count on their entry; a screen reader hears "2 unread messages from Bob". */
 export function showUnread(item, count) {
   const badge = item.querySelector('.badge');
-  badge.textContent = String(count);
+  const name = item.querySelector('.name').textContent;
+  badge.querySelector('[aria-hidden]').textContent = String(count);
+  badge.querySelector('.visually-hidden').textContent = `${count} unread ${count === 1 ? 'message' : 'messages'} from ${name}`;
   badge.hidden = count === 0;
 }
 

@@ -14,12 +14,12 @@ const MAX_WAITING_SIGNALS = 200;
  *
  * After a drop the page comes back with the welcome's resume token (each works once; every welcome brings a
  * new one): within the server's grace period it gets the same id again (its peers see nothing), after a server
- * restart a new one. Either way the page gets a new welcome with who is there now.
+ * restart a new one. Either way the page gets a new welcome with who is there now. `resumeToken` is a token
+ * this page had before it was reloaded (session.js), if any: the first connection comes back with it.
  */
-export function connectSignaling(path, handlers, onReconnecting) {
+export function connectSignaling(path, handlers, onReconnecting, resumeToken) {
   let socket;
   let id;
-  let resumeToken;
   let failedTries = 0;
   let retry;
   let closed = false;
@@ -78,7 +78,11 @@ export function connectSignaling(path, handlers, onReconnecting) {
         waitingSignals.push(text);
       }
     },
-    /** Closes the connection for good (say, after the server refused this page). */
+    /** The token a new connection would resume with (session.js keeps it over a reload). */
+    resumeToken() {
+      return resumeToken;
+    },
+    /** Closes the connection for good (the server refused this page, or the user leaves for another room). */
     close() {
       closed = true;
       clearTimeout(retry);

@@ -22,6 +22,8 @@ public final class Connection {
 
     /** WebSocket close status for a connection that ended without a close frame. */
     private static final int NO_CLOSE_FRAME = 1006;
+    /** WebSocket close status a browser sends when its page goes away: a reload, as well as a closed tab. */
+    private static final int GOING_AWAY = 1001;
     /** WebSocket close status Jetty sends when a handler failed: the server's doing, not the client's. */
     private static final int SERVER_ERROR = 1011;
     /** How long a refused client has to read why before the server closes the connection. */
@@ -188,12 +190,13 @@ public final class Connection {
     }
 
     /**
-     * Whether the connection, now closed with {@code status}, broke: no close frame, and not the server's doing (a
-     * network change, a proxy timeout, a server restart on the other side of a load balancer). Its user may
-     * come back with its resume token.
+     * Whether the connection, now closed with {@code status}, may come back, and not by the server's doing: it broke
+     * without a close frame (a network change, a proxy timeout, a server restart on the other side of a load
+     * balancer), or its page went away (1001), which a reload does: the reloaded page resumes with the token it
+     * kept. Its user keeps its place for the grace period. A page that leaves on purpose closes with another code.
      */
     public boolean dropped(int status) {
-        return endReason == null && status == NO_CLOSE_FRAME;
+        return endReason == null && (status == NO_CLOSE_FRAME || status == GOING_AWAY);
     }
 
     /** Why the connection, now closed with {@code status}, ended: for the log. */

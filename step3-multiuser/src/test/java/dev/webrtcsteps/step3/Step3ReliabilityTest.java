@@ -148,6 +148,24 @@ class Step3ReliabilityTest {
     }
 
     @Test
+    void aPageThatGoesAwayWith1001IsKeptForTheGracePeriodAndOneThatLeavesWith1000IsNot() {
+        Step3Server server = new Step3Server(UNLIMITED);
+        try (server; Welcomed a = server.join("r"); Welcomed reloaded = server.join("r"); Welcomed leaving = server.join("r")) {
+            a.client().next("peer-joined");
+            a.client().next("peer-joined");
+            reloaded.client().closeAndWait(1001); // what a browser sends for a page that reloads
+
+            leaving.client().closeAndWait(1000);
+            assertEquals(leaving.id(), a.client().next("peer-left").get("id").asText(), "a page that leaves, leaves");
+            try (SignalingClient back = SignalingClient.resume(server.signal("r"), reloaded.welcome().get("resume").asText())) {
+                assertEquals(reloaded.id(), back.next("welcome").get("id").asText(), "the reloaded page is itself again");
+                assertRelays(a, new Welcomed(back, reloaded.id(), null));
+                assertEquals(List.of(), a.client().drain(), "a saw no leave and no join for the reloaded page");
+            }
+        }
+    }
+
+    @Test
     void aResumeReplacesAConnectionThatHasNotNoticedItIsDead() {
         Step3Server server = new Step3Server(UNLIMITED);
         try (server; Welcomed a = server.join("r"); Welcomed b = server.join("r")) {

@@ -169,11 +169,17 @@ public final class SignalingClient implements AutoCloseable {
     }
 
     /**
-     * Closes as a closed tab does, and waits for the server's answer to the close frame: the server has then seen
-     * a clean close (a close that {@link #close} aborts at once may reach it as a dropped connection instead).
+     * Closes as a page that leaves on purpose does (1000), and waits for the server's answer to the close frame: the
+     * server has then seen a clean close (a close that {@link #close} aborts at once may reach it as a dropped
+     * connection instead).
      */
     public void closeAndWait() {
-        socket.sendClose(WebSocket.NORMAL_CLOSURE, "bye").orTimeout(WAIT.toSeconds(), TimeUnit.SECONDS).join();
+        closeAndWait(WebSocket.NORMAL_CLOSURE);
+    }
+
+    /** The same with another status, such as 1001, which a browser sends for a page that is reloaded or closed. */
+    public void closeAndWait(int status) {
+        socket.sendClose(status, "bye").orTimeout(WAIT.toSeconds(), TimeUnit.SECONDS).join();
         awaitClosed();
         socket.abort();
     }
