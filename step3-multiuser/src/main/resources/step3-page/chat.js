@@ -4,8 +4,10 @@
 
 /** What a message may hold, counted in characters (code points); more from a peer is cut, and said so. */
 export const MAX_CHARACTERS = 4000;
+/** Messages a conversation shows and keeps: the newest. Older ones go, so a chatty peer cannot fill the page. */
+const MAX_MESSAGES = 1000;
 /** How long "typing…" stays up after the last sign of typing, and how often a typist says it. */
-export const TYPING_SHOWN_MS = 4000;
+const TYPING_SHOWN_MS = 4000;
 const TYPING_EVERY_MS = 2000;
 
 let lastMessageNumber = 0;
@@ -15,7 +17,8 @@ export function openConversation(id) {
   const log = document.createElement('ul');
   log.className = 'log';
   log.dataset.peerId = id;
-  log.setAttribute('aria-live', 'polite'); // new messages are announced: the log alone is a live region
+  log.setAttribute('aria-live', 'polite'); // new messages are announced: the log alone is a live region,
+  log.setAttribute('aria-relevant', 'additions'); // and a receipt that changes is not a new message
   log.hidden = true;
   document.getElementById('conversations').append(log);
   return { log, messages: [], byNumber: new Map(), typingUntil: 0, lastTypingSent: 0 };
@@ -36,19 +39,17 @@ export function sendChat(conversation, channel, text) {
  */
 export function receiveChat(conversation, channel, name, message, seen) {
   if (message.type === 'chat' && typeof message.text === 'string') {
-    const characters = [...message.text];
-    const cut = characters.length > MAX_CHARACTERS ? characters.length - MAX_CHARACTERS : 0;
-    const text = cut ? characters.slice(0, MAX_CHARACTERS).join('') : message.text;
+    const { text, cut } = cutToLimit(message.text);
+    const number = Number.isSafeInteger(message.number) ? message.number : undefined;
     conversation.typingUntil = 0;
-    show(conversation, { mine: false, name, text, cut, at: Date.now(), number: message.number, read: seen });
-    sendReceipt(channel, seen ? 'read' : 'delivered', message.number);
+    show(conversation, { mine: false, name, text, cut, at: Date.now(), number, read: seen });
+    sendReceipt(channel, seen ? 'read' : 'delivered', number);
     return true;
   }
-  if ((message.type === 'receipt' || message.type === 'read') && Number.isInteger(message.number)) {
+  if ((message.type === 'receipt' || message.type === 'read') && Number.isSafeInteger(message.number)) {
     const ours = conversation.byNumber.get(message.number);
     if (ours?.mine && ours.receipt !== 'read') {
-      ours.receipt = message.type === 'read' ? 'read' : 'delivered';
-      render(ours);
+      showReceipt(ours, message.type === 'read' ? 'read' : 'delivered');
     }
   } else if (message.type === 'typing') {
     conversation.typingUntil = Date.now() + TYPING_SHOWN_MS;
@@ -56,12 +57,13 @@ export function receiveChat(conversation, channel, name, message, seen) {
   return false;
 }
 
-/** The conversation is on screen: its peer's messages are read now; tells the peer which. */
+/** The conversation is on screen: its peer's messages are read now; tells the peer which (once it can). */
 export function markRead(conversation, channel) {
+  if (channel?.readyState !== 'open') return;
   for (const message of conversation.messages) {
     if (!message.mine && !message.read) {
       message.read = true;
-      if (channel?.readyState === 'open') sendReceipt(channel, 'read', message.number);
+      sendReceipt(channel, 'read', message.number);
     }
   }
 }
@@ -86,9 +88,8 @@ export function hasMessages(conversation) {
 /** They left: what they never acknowledged was not delivered. */
 export function endConversation(conversation, name) {
   for (const message of conversation.messages) {
-    if (message.mine && message.receipt === 'sent') {
-      message.receipt = 'not-delivered';
-      render(message);
+    if (message.mine && message.receipt === 'sent' && !message.restored) {
+      showReceipt(message, 'not-delivered');
     }
   }
   conversation.typingUntil = 0;
@@ -103,23 +104,60 @@ export function messagesOf(conversation) {
   return conversation.messages.map(({ item, ...kept }) => kept);
 }
 
-/** Shows messages kept from before a reload; ours that were never acknowledged stay "sent". */
+/**
+ * Shows messages kept from before a reload (what does not look like one is left out). Ours that were still "sent"
+ * stay so: their receipts went to the page before the reload, so nobody can say now whether they arrived.
+ */
 export function restoreMessages(conversation, messages) {
-  for (const message of messages) show(conversation, { ...message });
+  for (const message of messages) {
+    if (typeof message?.text !== 'string' || typeof message.mine !== 'boolean' || !Number.isFinite(message.at)
+        || (message.mine && !Number.isSafeInteger(message.number))) continue;
+    const { text, cut } = cutToLimit(message.text);
+    show(conversation, {
+      mine: message.mine, name: String(message.name ?? ''), text, cut: cut || (Number.isSafeInteger(message.cut) ? message.cut : 0),
+      at: message.at, number: Number.isSafeInteger(message.number) ? message.number : undefined, read: true,
+      receipt: ['sent', 'delivered', 'read', 'not-delivered'].includes(message.receipt) ? message.receipt : 'sent', restored: true,
+    });
+  }
+}
+
+/** `text` cut to MAX_CHARACTERS code points, walking no further than that; and how many UTF-16 units were left out. */
+function cutToLimit(text) {
+  let units = 0;
+  let characters = 0;
+  for (const character of text) {
+    if (characters === MAX_CHARACTERS) return { text: text.slice(0, units), cut: text.length - units };
+    units += character.length;
+    characters += 1;
+  }
+  return { text, cut: 0 };
 }
 
 function show(conversation, message) {
   conversation.messages.push(message);
   if (message.mine) conversation.byNumber.set(message.number, message);
-  lastMessageNumber = Math.max(lastMessageNumber, message.mine ? message.number : 0);
-  message.item = document.createElement('li');
+  if (message.mine) lastMessageNumber = Math.max(lastMessageNumber, message.number);
   render(message);
   conversation.log.append(message.item);
+  if (conversation.messages.length > MAX_MESSAGES) {
+    const oldest = conversation.messages.shift();
+    oldest.item.remove();
+    conversation.byNumber.delete(oldest.number);
+  }
   conversation.log.scrollTop = conversation.log.scrollHeight;
+}
+
+/** A receipt for one of ours: only its receipt changes (a screen reader does not hear the message again). */
+function showReceipt(message, receipt) {
+  message.receipt = receipt;
+  message.restored = false;
+  message.item.dataset.receipt = receipt;
+  message.item.querySelector('.receipt').textContent = receipt === 'not-delivered' ? 'not delivered' : receipt;
 }
 
 /** Draws one message: who, the text (as text, never HTML), when, and for ours how far it got. */
 function render(message) {
+  message.item = document.createElement('li');
   const { item } = message;
   item.className = message.mine ? 'mine' : 'theirs';
   const who = document.createElement('span');

@@ -10,7 +10,7 @@ import {
 } from './people.js';
 import {
   endConversation, hasMessages, isTyping, markRead, messagesOf, openConversation, receiveChat, restoreMessages,
-  sayTyping, sendChat, TYPING_SHOWN_MS,
+  sayTyping, sendChat,
 } from './chat.js';
 import { announceNewId, checkMoves, takeNewId } from './recovery.js';
 import { offeredFingerprint } from './fingerprints.js';
@@ -25,8 +25,12 @@ const people = new Map();
 /** Those of `people` who left and whose conversation we keep, oldest first: at most MAX_DEPARTED. */
 const departed = [];
 const MAX_DEPARTED = 20;
-/** A name may have this many characters, counted as the server counts them (code points: an emoji is one). */
-const MAX_NAME_CHARACTERS = 32;
+/** A name and a room may have this many characters, counted as the server counts them (an emoji is one). */
+const MAX_CHARACTERS = { 'name-input': 32, 'room-input': 64 };
+/** A chat frame longer than this is not from this page's code (which sends at most 4,000 characters): ignored unread. */
+const MAX_FRAME_CHARS = 256 * 1024;
+/** Where a phone's layout begins (step3.css has the same width). */
+const PHONE = matchMedia('(max-width: 40rem)');
 let myId;
 let roomName;
 let online = false; // whether we have our id from the server that is there now
@@ -40,6 +44,8 @@ const join = new URLSearchParams();
 for (const key of ['room', 'name']) {
   if (params.get(key)) join.set(key, params.get(key));
 }
+const requestedRoom = (params.get('room') ?? '').trim() || 'lobby';
+const takenToken = takeResumeToken(requestedRoom);
 
 const signaling = connectSignaling(`/signal?${join}`, {
   welcome,
@@ -61,16 +67,17 @@ const signaling = connectSignaling(`/signal?${join}`, {
   online = false;
   setStatus('reconnecting', `lost the signaling server (${code}); reconnecting in ${Math.round(delay / 1000)} s;`
     + ' open chats keep working');
-}, takeResumeToken((params.get('room') ?? '').trim() || 'lobby'));
+}, takenToken);
 
-// A reload keeps this page's id and its conversations (session.js).
-keepOnLeaving(() => ({
+// A reload keeps this page's id and its conversations (session.js). Before its first welcome the page has only
+// the token it took: that goes back as it was, and what was kept of the conversations stays kept.
+keepOnLeaving(() => (myId ? {
   room: roomName,
   myId,
   token: signaling.resumeToken(),
   conversations: [...people.values()].filter((person) => hasMessages(person.conversation) || hasOpenChat(person))
     .map((person) => ({ id: person.id, name: person.name, messages: messagesOf(person.conversation) })),
-}));
+} : { room: requestedRoom, token: signaling.resumeToken() }));
 
 // The first welcome, or a new one after the page reconnected (docs/reliability.md).
 function welcome({ id, name, room, peers, rtcConfiguration: servers }) {
@@ -128,10 +135,13 @@ $('text').addEventListener('input', () => {
   if (selected && $('text').value) sayTyping(selected.conversation, selected.channel);
 });
 
-$('name-input').addEventListener('input', () => {
-  const characters = [...$('name-input').value];
-  if (characters.length > MAX_NAME_CHARACTERS) $('name-input').value = characters.slice(0, MAX_NAME_CHARACTERS).join('');
-});
+for (const [id, max] of Object.entries(MAX_CHARACTERS)) {
+  $(id).addEventListener('input', (event) => {
+    if (event.isComposing) return; // an input method is still composing: wait for its text
+    const characters = [...$(id).value];
+    if (characters.length > max) $(id).value = characters.slice(0, max).join('');
+  });
+}
 
 // Joining another room leaves this one now, rather than as a page that may come back.
 $('join').addEventListener('submit', () => signaling.close());
@@ -139,10 +149,16 @@ $('join').addEventListener('submit', () => signaling.close());
 // On a phone the list and a conversation take turns: Back (or Escape) returns to the list.
 $('back').addEventListener('click', showPeople);
 addEventListener('keydown', (event) => {
-  if (event.key === 'Escape' && document.body.dataset.view === 'conversation') showPeople();
+  if (event.key === 'Escape' && !event.isComposing && PHONE.matches && document.body.dataset.view === 'conversation') {
+    showPeople();
+  }
 });
 document.addEventListener('visibilitychange', () => {
-  if (selected && onScreen(selected)) markRead(selected.conversation, selected.channel);
+  if (selected && onScreen(selected)) {
+    markRead(selected.conversation, selected.channel);
+    selected.unread = 0;
+    showUnread(selected.item, 0);
+  }
 });
 
 // --- People ---------------------------------------------------------------------------------------------
@@ -156,9 +172,10 @@ function addPerson({ id, name }) {
 
 function pick(person) {
   select(person);
+  document.body.dataset.view = 'conversation'; // on a phone, the conversation takes the screen
   // Ready to type. Once the conversation is drawn: on a phone it has just replaced the list, with the button clicked.
   requestAnimationFrame(() => {
-    if (selected === person) $('text').focus();
+    if (selected === person && !$('compose').hidden) $('text').focus();
   });
   if (!person.online) return;
   connectionFor(person);
@@ -205,6 +222,7 @@ function forget(person) {
     $('conversation-title').textContent = 'Pick someone to chat with';
     showPeople();
     updateConversation();
+    $('people').querySelector('button')?.focus(); // its entry, and the focus with it, is gone
   }
 }
 
@@ -214,7 +232,6 @@ function select(person) {
     other.conversation.log.hidden = other !== person;
     showSelected(other.item, other === person);
   }
-  document.body.dataset.view = 'conversation';
   person.unread = 0;
   showUnread(person.item, 0);
   markRead(person.conversation, person.channel);
@@ -230,7 +247,7 @@ function showPeople() {
 /** Whether their conversation is in front of the user now: then what they send is read as it arrives. */
 function onScreen(person) {
   return person === selected && document.visibilityState === 'visible'
-    && (document.body.dataset.view === 'conversation' || !matchMedia('(max-width: 40rem)').matches);
+    && (document.body.dataset.view === 'conversation' || !PHONE.matches);
 }
 
 function updateConversation() {
@@ -238,7 +255,7 @@ function updateConversation() {
   $('compose').hidden = !selected?.online;
   if (!selected) {
     showState($('conversation-state'), '', '');
-    $('typing').hidden = true;
+    showTyping();
     return;
   }
   if (selected.noRoute) {
@@ -248,8 +265,17 @@ function updateConversation() {
   }
   $('text').disabled = !selected.online;
   $('send').disabled = !(selected.online && hasOpenChat(selected));
-  $('typing').hidden = !isTyping(selected.conversation);
-  $('typing').textContent = `${selected.name} is typing…`;
+  showTyping();
+}
+
+/** "Bob is typing…" while the selected person types, and gone TYPING_SHOWN_MS after their last sign of it. */
+let typingTimer;
+function showTyping() {
+  clearTimeout(typingTimer);
+  const typing = Boolean(selected) && isTyping(selected.conversation);
+  $('typing').hidden = !typing;
+  $('typing').textContent = typing ? `${selected.name} is typing…` : '';
+  if (typing) typingTimer = setTimeout(showTyping, selected.conversation.typingUntil - Date.now() + 50);
 }
 
 function hasOpenChat(person) {
@@ -301,6 +327,10 @@ function renewCredentials(pc) {
 async function receiveSignal(from, data) {
   const person = people.get(from);
   if (!person?.online) return;
+  // Only an offer starts a connection. An answer or a candidate with no connection of ours to go to was meant for
+  // this page before a reload (the server kept it for the id while the page was away): nothing to answer.
+  if (!person.pc && !data.description) return;
+  if (!person.pc && data.description.type !== 'offer') return;
   if (data.description?.type === 'offer' && isFromAnotherPage(person.pc, data.description)) {
     hangUp(person); // they reloaded their page: a new page, with a new connection
   }
@@ -343,6 +373,7 @@ function useChannel(person, channel) {
     hangUp(person);
   });
   channel.addEventListener('message', ({ data }) => {
+    if (typeof data !== 'string' || data.length > MAX_FRAME_CHARS) return; // not from this page's code
     let message;
     try {
       message = JSON.parse(data);
@@ -358,8 +389,7 @@ function useChannel(person, channel) {
       }
       updateConversation();
     } else if (message?.type === 'typing' && person === selected) {
-      updateConversation();
-      setTimeout(updateConversation, TYPING_SHOWN_MS + 100); // "typing…" goes once they stop
+      showTyping();
     }
   });
 }

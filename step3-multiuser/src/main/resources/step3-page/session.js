@@ -20,16 +20,22 @@ export function takeResumeToken(room) {
 
 /**
  * When the page goes away (a reload, another page, a closed tab), keeps what `current()` returns: its room, its
- * own id, its resume token, and its conversations as [{ id, name, messages }].
+ * own id, its resume token, and its conversations as [{ id, name, messages }] (without them, what was kept stays).
+ * A page restored from the back-forward cache takes its token again: a tab duplicated meanwhile must not find it.
  */
 export function keepOnLeaving(current) {
   addEventListener('pagehide', () => {
     const { room, myId, token, conversations } = current();
     if (!token) return;
     write(TOKEN_KEY, { room, token });
+    if (!conversations) return;
+    sessionStorage.removeItem(HISTORY_KEY); // an older history is not to come back if this one does not fit
     let kept = MAX_KEPT;
     // sessionStorage holds a few MB: keep fewer messages until it fits.
     while (kept >= 1 && !write(HISTORY_KEY, { room, myId, conversations: trim(conversations, kept) })) kept = Math.floor(kept / 2);
+  });
+  addEventListener('pageshow', ({ persisted }) => {
+    if (persisted) sessionStorage.removeItem(TOKEN_KEY);
   });
 }
 

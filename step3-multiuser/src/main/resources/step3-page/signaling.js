@@ -78,9 +78,9 @@ export function connectSignaling(path, handlers, onReconnecting, resumeToken) {
         waitingSignals.push(text);
       }
     },
-    /** The token a new connection would resume with (session.js keeps it over a reload). */
+    /** The token a new connection would resume with (session.js keeps it over a reload); none once closed. */
     resumeToken() {
-      return resumeToken;
+      return closed ? undefined : resumeToken;
     },
     /** Closes the connection for good (the server refused this page, or the user leaves for another room). */
     close() {

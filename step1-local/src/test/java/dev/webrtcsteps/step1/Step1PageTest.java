@@ -5,6 +5,7 @@ import static dev.webrtcsteps.testing.PageChecks.assertTabIconIsServed;
 
 import com.microsoft.playwright.Page;
 import dev.webrtcsteps.testing.AppServer;
+import dev.webrtcsteps.testing.AxeChecks;
 import dev.webrtcsteps.testing.BrowserKind;
 import dev.webrtcsteps.testing.Browsers;
 import dev.webrtcsteps.testing.EachBrowser;
@@ -27,6 +28,7 @@ class Step1PageTest {
         Page page = openStep1(browser);
         assertThat(page.locator("#send-a")).isDisabled();
         assertTabIconIsServed(page);
+        AxeChecks.assertNoViolations(page, "step 1, before Start");
 
         page.locator("#start").click();
 
@@ -52,6 +54,18 @@ class Step1PageTest {
         page.locator("#send-b").click();
         assertThat(page.locator("#log-a li").last()).hasText("B:hello from B");
         assertThat(page.locator("#log-a li")).hasCount(2);
+        AxeChecks.assertNoViolations(page, "step 1, chatting, the SDP shown");
+    }
+
+    @EachBrowser
+    void atPhoneWidthTheChatWorksAndAxeFindsNothing(BrowserKind browser) {
+        Page page = openStep1(browser);
+        page.setViewportSize(390, 844);
+        page.locator("#start").click();
+        page.locator("#text-a").fill("hello from A");
+        page.locator("#send-a").click();
+        assertThat(page.locator("#log-b li")).hasText("A:hello from A");
+        AxeChecks.assertNoViolations(page, "step 1 at 390x844, chatting");
     }
 
     @EachBrowser

@@ -7,6 +7,7 @@ import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import com.microsoft.playwright.Page;
 import dev.webrtcsteps.testing.AppServer;
+import dev.webrtcsteps.testing.AxeChecks;
 import dev.webrtcsteps.testing.BrowserKind;
 import dev.webrtcsteps.testing.Browsers;
 import dev.webrtcsteps.testing.EachBrowser;
@@ -34,10 +35,25 @@ class Step2PageTest {
         assertThat(first.locator("#status")).hasAttribute("data-state", "waiting");
         assertThat(first.locator("#send")).isDisabled();
         assertTabIconIsServed(first);
+        AxeChecks.assertNoViolations(first, "step 2, waiting");
 
         Page second = openUser(browser);
 
         assertChatBothWays(first, second);
+        AxeChecks.assertNoViolations(first, "step 2, chatting (the first user)");
+        AxeChecks.assertNoViolations(second, "step 2, chatting (the second user)");
+    }
+
+    @EachBrowser
+    void atPhoneWidthThePairChatsAndAxeFindsNothing(BrowserKind browser) {
+        Page first = browsers.newPage(browser);
+        first.setViewportSize(390, 844);
+        first.navigate(app.url("/"));
+        assertThat(first.locator("#status")).hasAttribute("data-state", "waiting");
+        AxeChecks.assertNoViolations(first, "step 2 at 390x844, waiting");
+
+        assertChatBothWays(first, openUser(browser));
+        AxeChecks.assertNoViolations(first, "step 2 at 390x844, chatting");
     }
 
     @EachBrowser
@@ -69,6 +85,7 @@ class Step2PageTest {
 
         assertThat(third.locator("#status")).hasAttribute("data-state", "room-full");
         assertThat(third.locator("#send")).isDisabled();
+        AxeChecks.assertNoViolations(third, "step 2, refused (room full)");
         assertChatBothWays(first, second);
     }
 
