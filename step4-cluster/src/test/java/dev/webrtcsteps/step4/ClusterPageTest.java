@@ -69,6 +69,11 @@ class ClusterPageTest {
     void startNodesAndBalancer() {
         a = NodeProcess.start("page-a", redis.url(), SETTINGS);
         b = NodeProcess.start("page-b", redis.url(), SETTINGS);
+        // A node's first answer is slow (classes to load, code to compile): on a busy machine slower than the
+        // balancer's health check waits, and then no node would be up for the test's first page. Deployed
+        // nodes are in the same spot for a moment; the test starts the balancer once they have answered once.
+        a.stats();
+        b.stats();
         balancer = new Balancer(a, b);
     }
 
