@@ -6,7 +6,9 @@ import static dev.webrtcsteps.step3.PageUser.send;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNotEquals;
 
+import com.microsoft.playwright.Locator;
 import com.microsoft.playwright.Page;
+import com.microsoft.playwright.assertions.LocatorAssertions;
 import dev.webrtcsteps.common.Heartbeat;
 import dev.webrtcsteps.common.OriginCheck;
 import dev.webrtcsteps.testing.AppServer;
@@ -15,6 +17,7 @@ import dev.webrtcsteps.testing.BrowserKind;
 import dev.webrtcsteps.testing.Browsers;
 import dev.webrtcsteps.testing.EachBrowser;
 import java.util.concurrent.TimeUnit;
+import java.util.regex.Pattern;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.extension.RegisterExtension;
 
@@ -149,13 +152,15 @@ class Step3ChatTest {
         String room = newRoom();
         PageUser alice = join(browser, "Alice", room);
         PageUser bob = join(browser, "Bob", room);
+        assertThat(alice.page().locator("#empty")).isVisible(); // nobody picked: no message box yet
+        assertThat(alice.page().locator("#text")).isHidden();
 
         chat(alice, bob, "are you there?");
-        var mine = alice.conversationWith(bob).last();
+        Locator mine = alice.conversationWith(bob).last();
         assertThat(mine).hasAttribute("data-receipt", "delivered"); // Bob has not opened it yet
         assertThat(mine.locator(".receipt")).hasText("delivered");
         assertThat(mine).hasClass("mine");
-        assertThat(mine.locator("time")).hasAttribute("datetime", java.util.regex.Pattern.compile("^\\d{4}-\\d\\d-\\d\\dT"));
+        assertThat(mine.locator("time")).hasAttribute("datetime", Pattern.compile("^\\d{4}-\\d\\d-\\d\\dT"));
         assertThat(bob.conversationWith(alice).last()).hasClass("theirs");
         assertThat(bob.person(alice).locator(".badge .visually-hidden")).hasText("1 unread message from Alice");
 
@@ -166,8 +171,7 @@ class Step3ChatTest {
         bob.page().locator("#text").pressSequentially("typ");
         assertThat(alice.page().locator("#typing")).isVisible();
         assertThat(alice.page().locator("#typing")).hasText("Bob is typing…");
-        assertThat(alice.page().locator("#typing")).isHidden(new com.microsoft.playwright.assertions.LocatorAssertions
-                .IsHiddenOptions().setTimeout(10_000)); // gone a few seconds after the last sign of typing
+        assertThat(alice.page().locator("#typing")).isHidden(new LocatorAssertions.IsHiddenOptions().setTimeout(10_000)); // gone a few seconds after the last sign of typing
     }
 
     @EachBrowser
@@ -180,7 +184,7 @@ class Step3ChatTest {
         // A page that does not keep to the limit: 200,000 characters in one message.
         alice.page().evaluate("() => window.__probe.channels[0].send(JSON.stringify({ type: 'chat', number: 99, "
                 + "text: 'x'.repeat(200000) }))");
-        var cut = bob.conversationWith(alice).last();
+        Locator cut = bob.conversationWith(alice).last();
         assertThat(cut.locator(".cut")).hasText("(cut: 196000 more characters were not shown)");
         assertEquals(4000, ((Number) cut.locator(".text").evaluate("text => [...text.textContent].length")).intValue());
 
@@ -230,7 +234,7 @@ class Step3ChatTest {
     }
 
     /** Presses {@code key} (Tab or Shift+Tab) until {@code target} has the focus; fails after 15 presses. */
-    private static void tabTo(Page page, String key, com.microsoft.playwright.Locator target) {
+    private static void tabTo(Page page, String key, Locator target) {
         for (int i = 0; i < 15; i++) {
             if ((Boolean) target.evaluate("element => element === document.activeElement")) {
                 return;
