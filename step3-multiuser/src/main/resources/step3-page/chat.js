@@ -21,7 +21,7 @@ export function openConversation(id) {
   log.setAttribute('aria-relevant', 'additions'); // and a receipt that changes is not a new message
   log.hidden = true;
   document.getElementById('conversations').append(log);
-  return { log, messages: [], byNumber: new Map(), typingUntil: 0, lastTypingSent: 0 };
+  return { log, messages: [], files: 0, byNumber: new Map(), typingUntil: 0, lastTypingSent: 0 };
 }
 
 /** Sends `text` to the peer and shows it as ours, "sent" until its receipt comes. */
@@ -80,9 +80,9 @@ export function isTyping(conversation) {
   return Date.now() < conversation.typingUntil;
 }
 
-/** Whether a message went either way in this conversation (notes such as "left the room" do not count). */
+/** Whether a message or a file went either way in this conversation (notes such as "left the room" do not count). */
 export function hasMessages(conversation) {
-  return conversation.messages.length > 0;
+  return conversation.messages.length > 0 || conversation.files > 0;
 }
 
 /** They left: what they never acknowledged was not delivered. */

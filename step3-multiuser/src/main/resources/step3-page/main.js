@@ -14,12 +14,13 @@ import {
 } from './chat.js';
 import { announceNewId, checkMoves, takeNewId } from './recovery.js';
 import { offeredFingerprint } from './fingerprints.js';
+import { endTransfers, fileLimit, formatBytes, receiveFile, sendFile } from './files.js';
 import { keepOnLeaving, keptConversations, takeResumeToken } from './session.js';
 
 const $ = (id) => document.getElementById(id);
 /**
  * Everyone this page knows, by id: { id, name, online, item, conversation, unread, pc, channel, receive, noRoute,
- * tryAgain }.
+ * tryAgain, transfers }.
  */
 const people = new Map();
 /** Those of `people` who left and whose conversation we keep, oldest first: at most MAX_DEPARTED. */
@@ -46,6 +47,10 @@ for (const key of ['room', 'name']) {
 }
 const requestedRoom = (params.get('room') ?? '').trim() || 'lobby';
 const takenToken = takeResumeToken(requestedRoom);
+/** The largest file this page sends or takes (files.js). */
+const FILE_LIMIT = fileLimit(params);
+$('file-hint').textContent = `Attach or drop files up to ${formatBytes(FILE_LIMIT)}: they go straight to them.`;
+if (params.get('max-file-mib')) $('join').append(hiddenInput('max-file-mib', params.get('max-file-mib')));
 
 const signaling = connectSignaling(`/signal?${join}`, {
   welcome,
@@ -126,10 +131,42 @@ const moves = checkMoves({
 $('compose').addEventListener('submit', (event) => {
   event.preventDefault();
   const text = $('text').value;
-  if (!text.trim() || !selected?.online || !hasOpenChat(selected)) return;
+  if (!text.trim() || !canSend()) return;
   sendChat(selected.conversation, selected.channel, text);
   $('text').value = '';
 });
+
+// Files go on channels of their own (files.js), attached with the button or dropped on the conversation.
+$('attach').addEventListener('click', () => $('file-input').click());
+$('file-input').addEventListener('change', () => {
+  sendFiles($('file-input').files);
+  $('file-input').value = ''; // the same file may be sent again
+});
+const conversationPanel = document.querySelector('.conversation');
+conversationPanel.addEventListener('dragover', (event) => {
+  if (!canSend() || !event.dataTransfer.types.includes('Files')) return;
+  event.preventDefault(); // this is where files may be dropped
+  event.dataTransfer.dropEffect = 'copy';
+  conversationPanel.classList.add('dropping');
+});
+conversationPanel.addEventListener('dragleave', () => conversationPanel.classList.remove('dropping'));
+conversationPanel.addEventListener('drop', (event) => {
+  event.preventDefault();
+  conversationPanel.classList.remove('dropping');
+  sendFiles(event.dataTransfer.files);
+});
+// A file dropped anywhere else is not opened in place of the page (and its conversations).
+addEventListener('dragover', (event) => event.preventDefault());
+addEventListener('drop', (event) => event.preventDefault());
+
+function sendFiles(files) {
+  if (!canSend()) return;
+  for (const file of files) sendFile(selected, file, FILE_LIMIT);
+}
+
+function canSend() {
+  return Boolean(selected?.online) && hasOpenChat(selected);
+}
 
 $('text').addEventListener('input', () => {
   if (selected && $('text').value) sayTyping(selected.conversation, selected.channel);
@@ -145,6 +182,10 @@ for (const [id, max] of Object.entries(MAX_CHARACTERS)) {
 
 // Joining another room leaves this one now, rather than as a page that may come back.
 $('join').addEventListener('submit', () => signaling.close());
+
+// A page that goes away (closed, reloaded) hangs up its connections, so that its peers know now, not once ICE gives
+// up on it: their files on the way end at once, and they see it reconnecting.
+addEventListener('pagehide', () => people.forEach(hangUp));
 
 // On a phone the list and a conversation take turns: Back (or Escape) returns to the list.
 $('back').addEventListener('click', showPeople);
@@ -165,7 +206,7 @@ document.addEventListener('visibilitychange', () => {
 
 function addPerson({ id, name }) {
   if (people.has(id)) return;
-  const person = { id, name, online: true, unread: 0, conversation: openConversation(id) };
+  const person = { id, name, online: true, unread: 0, conversation: openConversation(id), transfers: new Set() };
   person.item = addToList({ id, name }, () => pick(person));
   people.set(id, person);
 }
@@ -195,6 +236,7 @@ function personLeft(id) {
   const person = people.get(id);
   if (!person?.online) return;
   person.online = false;
+  endTransfers(person, `${person.name} left`);
   person.pc?.close();
   person.pc = person.channel = undefined;
   moves.drop(person);
@@ -211,6 +253,7 @@ function personLeft(id) {
 
 /** Removes a person's entry, conversation and connection from the page. */
 function forget(person) {
+  endTransfers(person, `${person.name} left`);
   person.pc?.close();
   moves.drop(person);
   people.delete(person.id);
@@ -253,6 +296,7 @@ function onScreen(person) {
 function updateConversation() {
   $('empty').hidden = Boolean(selected);
   $('compose').hidden = !selected?.online;
+  $('file-hint').hidden = $('compose').hidden;
   if (!selected) {
     showState($('conversation-state'), '', '');
     showTyping();
@@ -264,7 +308,8 @@ function updateConversation() {
     showState($('conversation-state'), selected.item.querySelector('.state').dataset.state);
   }
   $('text').disabled = !selected.online;
-  $('send').disabled = !(selected.online && hasOpenChat(selected));
+  $('send').disabled = !canSend();
+  $('attach').disabled = !canSend();
   showTyping();
 }
 
@@ -295,12 +340,17 @@ function connectionFor(person) {
   });
   // Both sides create the same pre-negotiated channel (id 0): one channel per pair, whoever calls first.
   useChannel(person, pc.createDataChannel('chat', { negotiated: true, id: 0 }));
+  // Every other channel is a file they send, one channel per file (files.js).
+  pc.addEventListener('datachannel', ({ channel }) => receiveFile(person, channel, FILE_LIMIT));
   pc.addEventListener('connectionstatechange', () => {
     if (pc.connectionState === 'connected') {
       person.noRoute = false;
       showPresence(person.item, 'online');
     } else if (pc.connectionState === 'disconnected' && person.online) {
       showPresence(person.item, 'reconnecting'); // their page or their network went away: it may come back
+    }
+    if (['disconnected', 'failed'].includes(pc.connectionState)) { // files do not wait: they start again
+      endTransfers(person, `the connection to ${person.name} was lost`);
     }
     showConnection(person.item, person.noRoute ? 'no route' : pc.connectionState);
     updateConversation();
@@ -351,6 +401,7 @@ function isFromAnotherPage(pc, offer) {
 
 /** Their page went away (reloaded, or closed): our connection to it is of no more use. */
 function hangUp(person) {
+  endTransfers(person, `the connection to ${person.name} closed`);
   person.pc?.close();
   person.pc = person.channel = undefined;
   person.noRoute = false;
@@ -403,6 +454,14 @@ function movedPeer(person, newId) {
   person.conversation.log.dataset.peerId = newId;
   showOnline(person.item, newId, true);
   if (selected === person) select(person); // the heading shows the new id's tag
+}
+
+function hiddenInput(name, value) {
+  const input = document.createElement('input');
+  input.type = 'hidden';
+  input.name = name;
+  input.value = value;
+  return input;
 }
 
 function setStatus(state, text) {

@@ -3,7 +3,9 @@ package dev.webrtcsteps.docs;
 import static com.microsoft.playwright.assertions.PlaywrightAssertions.assertThat;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import com.microsoft.playwright.Locator;
 import com.microsoft.playwright.Page;
+import com.microsoft.playwright.options.FilePayload;
 import com.microsoft.playwright.options.ScreenshotAnimations;
 import dev.webrtcsteps.step1.Step1App;
 import dev.webrtcsteps.step2.Step2App;
@@ -114,6 +116,32 @@ class Screenshots {
             }
             save(ann, "step3-desktop.png");
             save(bob, "step3-phone.png");
+        }
+    }
+
+    /**
+     * Files: Cleo asks Ann for the slides, Ann drops them on the conversation, and Cleo's page has them, checked.
+     * Cleo's page.
+     */
+    @Test
+    void files() {
+        try (AppServer app = new AppServer(Step3App::create).start()) {
+            Page ann = step3Join(app, desktopPage(), "Ann");
+            Page cleo = step3Join(app, desktopPage(), "Cleo");
+            String annId = ann.locator("#my-id").textContent();
+            String cleoId = cleo.locator("#my-id").textContent();
+            step3Open(cleo, annId);
+            step3Send(cleo, ann, cleoId, "Ann, could you send me the slides?", 1);
+            step3Open(ann, cleoId);
+            step3Send(ann, cleo, annId, "Here they are.", 2);
+            // Three and a half megabytes of a made-up PDF, made in the page as a user's file would be.
+            ann.locator("#file-input").setInputFiles(new FilePayload("demo-slides.pdf", "application/pdf",
+                    new byte[3_500_000]));
+            Locator received = cleo.locator(".log[data-peer-id='" + annId + "'] li.file");
+            assertThat(received).hasAttribute("data-state", "done");
+            assertThat(ann.locator(".log[data-peer-id='" + cleoId + "'] li.file")).hasAttribute("data-state", "done");
+            step3Send(cleo, ann, cleoId, "Got them, thanks!", 4); // two messages each way, and the file
+            save(cleo, "files-desktop.png");
         }
     }
 
