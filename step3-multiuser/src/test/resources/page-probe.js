@@ -3,6 +3,7 @@
   const probe = {
     connections: 0, offers: 0, sockets: 0, tokensInUrls: 0, holding: false, held: [], dropReceipts: false, fingerprints: 0, certificateLookups: 0, pendingHashes: 0,
     peerConnections: [], channels: [], // in the order the page made them, for a test to act as a hostile peer
+    remoteChannels: [], // those the page's peers opened to it
   };
   const peerConnections = probe.peerConnections;
   window.__probe = probe;
@@ -14,6 +15,7 @@
       super(...args);
       probe.connections += 1;
       peerConnections.push(this);
+      super.addEventListener('datachannel', ({ channel }) => probe.remoteChannels.push(channel));
     }
 
     setLocalDescription(...args) {

@@ -3,9 +3,10 @@
 // no server. So a file never waits in the chat channel's queue, and a chat message never waits behind a file.
 //
 // On a file's channel the sender sends a header {type: 'file', name, size, mime} (JSON text), the file in binary
-// chunks of at most 16 KiB, then {type: 'end', sha256}. The receiver answers {type: 'received'} once the SHA-256
-// of what came matches, or {type: 'damaged'}; or {type: 'refused', limit} if the file is over its page's limit.
-// Either side may send {type: 'cancel'}. Whoever sends the last word closes the channel once it is sent.
+// chunks of 16 KiB (the last one may be shorter), then {type: 'end', sha256}. The receiver answers
+// {type: 'received'} once the SHA-256 of what came matches, or {type: 'damaged'}; or {type: 'refused', limit} if
+// the file is over its page's limit, {type: 'refused', busy: true} if it takes no more files now. Either side may
+// send {type: 'cancel'}. Whoever sends the last word closes the channel once it is sent.
 import { sha256 } from './sha256.js';
 
 /** Bytes in one message: Chromium and Firefox both deliver a message this size whole, to each other too. */
@@ -16,12 +17,22 @@ export const MOST_QUEUED = 1024 * 1024;
 const READ_BYTES = 256 * 1024;
 /** when it has not, it waits until the channel has sent all but LOW_WATER (the bufferedamountlow event). */
 const LOW_WATER = 256 * 1024;
+/** Files going one way between two people at once: more wait their turn at the sender, or are refused. */
+const MAX_AT_ONCE = 8;
+/** The largest file a page sends or takes: 2 GiB, or ?max-file-mib=N in the page's address. */
+export const FILE_LIMIT = fileLimit(new URLSearchParams(location.search));
+/**
+ * What received files may take in this page, in bytes: those on their way (counted at the size they announce) and
+ * those kept to be saved. A file that would go over is refused; the oldest kept files are let go.
+ */
+const COMING_BYTES = 2 * FILE_LIMIT;
+const KEPT_BYTES = 2 * FILE_LIMIT;
 /** The receiver folds the chunks that came into a Blob every FOLD_BYTES (a browser may keep a large Blob on disk). */
 const FOLD_BYTES = 8 * 1024 * 1024;
-/** The largest file a page sends or takes, unless its address says ?max-file-mib=N. */
-const DEFAULT_LIMIT = 2 * 1024 ** 3;
-/** Files one person may be sending us at once; more are refused. */
-const MAX_INCOMING = 8;
+/** A transfer that hears nothing for this long (no byte, no room in the queue, no answer) ends. */
+const QUIET_MS = 30_000;
+/** Lines about files a conversation keeps: the newest (ended ones go first), as it keeps at most so many messages. */
+const MAX_FILE_LINES = 200;
 /** Text messages on a file's channel are short; a longer one is not from this page's code. */
 const MAX_CONTROL_CHARS = 4096;
 const MAX_NAME_CHARACTERS = 255;
@@ -29,30 +40,45 @@ const MAX_TYPE_CHARACTERS = 100;
 /** How often a progress bar moves. */
 const PROGRESS_EVERY_MS = 100;
 
-/** The largest file this page sends or takes: 2 GiB, or `max-file-mib` MiB from the page's address. */
-export function fileLimit(params) {
+function fileLimit(params) {
   const mib = Number(params.get('max-file-mib'));
-  return Number.isSafeInteger(mib) && mib > 0 ? mib * 1024 ** 2 : DEFAULT_LIMIT;
+  return Number.isSafeInteger(mib) && mib > 0 ? mib * 1024 ** 2 : 2 * 1024 ** 3;
 }
 
 /**
  * Sends `file` to `peer` ({ name, pc, conversation, transfers }, whose chat channel is open) on a channel of its
- * own, and shows how far it got in their conversation.
+ * own, and shows how far it got in their conversation. Past MAX_AT_ONCE files on their way to `peer`, it waits.
  */
-export function sendFile(peer, file, limit) {
+export function sendFile(peer, file) {
   const transfer = newTransfer(peer, { mine: true, name: file.name, size: file.size, mime: file.type });
-  if (file.size > limit) {
-    transfer.end('refused', `not sent: this page sends files up to ${formatBytes(limit)}`);
+  if (file.size > FILE_LIMIT) {
+    transfer.end('refused', `not sent: this page sends files up to ${formatBytes(FILE_LIMIT)}`);
+  } else if (sending(peer).length >= MAX_AT_ONCE) {
+    transfer.show('queued', 'waits for the files before it');
+    transfer.start = () => startSending(peer, transfer, file);
+  } else {
+    startSending(peer, transfer, file);
+  }
+}
+
+function startSending(peer, transfer, file) {
+  transfer.start = undefined;
+  let channel;
+  try {
+    channel = peer.pc.createDataChannel('file'); // reliable and ordered, like the chat channel
+  } catch (error) {
+    transfer.end('failed', `not sent: ${error.message}`); // say, the connection has no stream left for it
     return;
   }
-  const channel = peer.pc.createDataChannel('file'); // reliable and ordered, like the chat channel
   channel.binaryType = 'arraybuffer';
   channel.bufferedAmountLowThreshold = LOW_WATER;
   transfer.channel = channel;
   transfer.show('waiting', `waiting for ${peer.name}…`);
+  transfer.watch();
 
   let wake = () => {}; // the sender waits for one of these: the queue is low again, or the channel closed
   channel.addEventListener('bufferedamountlow', () => wake());
+  let queued = 0; // bytes of the file handed to the channel: those not sent yet are in its bufferedAmount
   /** Backpressure: waits until the channel has room for `bytes` more. False if the transfer ended meanwhile. */
   async function roomFor(bytes) {
     while (channel.bufferedAmount + bytes > MOST_QUEUED) {
@@ -62,7 +88,7 @@ export function sendFile(peer, file, limit) {
     }
     return true;
   }
-  let queued = 0; // bytes handed to the channel (the header and the last word aside): bufferedAmount are not sent yet
+  let endSent = false;
 
   channel.addEventListener('open', async () => {
     if (transfer.ended) return; // cancelled before the channel opened
@@ -87,22 +113,27 @@ export function sendFile(peer, file, limit) {
       const end = JSON.stringify({ type: 'end', sha256: hash.hex() });
       if (!await roomFor(end.length)) return;
       channel.send(end);
+      endSent = true;
+      transfer.lastLeg(); // too late to cancel: it is theirs to check
       transfer.progress(queued - channel.bufferedAmount, 'checking', `sent; ${peer.name} is checking it…`);
     } catch (error) {
-      if (!transfer.ended) transfer.end('failed', `not sent: ${error.message}`);
+      if (channel.readyState !== 'open') transfer.end('interrupted', `not sent: the connection to ${peer.name} closed`);
+      else transfer.end('failed', `not sent: ${error.message}`);
     }
   });
 
   channel.addEventListener('message', ({ data }) => {
     const message = control(data);
-    if (message?.type === 'received') {
+    if (!message) return;
+    transfer.heard();
+    if (message.type === 'received' && endSent) {
       transfer.end('done', `delivered to ${peer.name}, checked`);
-    } else if (message?.type === 'damaged') {
+    } else if (message.type === 'damaged') {
       transfer.end('failed', `arrived damaged at ${peer.name}'s page, which did not keep it`);
-    } else if (message?.type === 'refused') {
-      const theirs = Number.isSafeInteger(message.limit) ? ` up to ${formatBytes(message.limit)}` : '';
-      transfer.end('refused', `not sent: ${peer.name}'s page takes files${theirs}`);
-    } else if (message?.type === 'cancel') {
+    } else if (message.type === 'refused') {
+      transfer.end('refused', message.busy ? `not sent: ${peer.name}'s page takes no more files just now`
+        : `not sent: ${peer.name}'s page takes files up to ${formatBytes(positive(message.limit))}`);
+    } else if (message.type === 'cancel') {
       transfer.end('cancelled', `${peer.name} cancelled it`);
     }
   });
@@ -110,12 +141,17 @@ export function sendFile(peer, file, limit) {
     transfer.end('interrupted', `not sent: the connection to ${peer.name} closed`);
     wake();
   });
+  channel.addEventListener('bufferedamountlow', () => transfer.heard());
 }
 
-/** A channel `peer` opened to us: a file they send, taken if it is within `limit`; anything else is closed. */
-export function receiveFile(peer, channel, limit) {
-  if (channel.label !== 'file') {
-    channel.close(); // this page opens no other kind
+/** Bytes of received files on their way to this page (at their announced sizes), all peers together. */
+let comingBytes = 0;
+
+/** A channel `peer` opened to us: a file they send, taken if it is within the limits; anything else is closed. */
+export function receiveFile(peer, channel) {
+  // This page opens only reliable, ordered channels labelled "file".
+  if (channel.label !== 'file' || !channel.ordered || channel.maxRetransmits !== null || channel.maxPacketLifeTime !== null) {
+    channel.close();
     return;
   }
   channel.binaryType = 'arraybuffer';
@@ -124,20 +160,23 @@ export function receiveFile(peer, channel, limit) {
   let received = 0;
   let parts = []; // chunks since the last fold
   let partsBytes = 0;
-  const folded = [];
-  let refused = false; // before it was shown: not from this page's code, or too many at once
+  let folded = [];
+  let refused = false; // before it was shown: not from this page's code, or no room for it
 
   channel.addEventListener('message', ({ data }) => {
     if (refused || transfer?.ended) return;
     if (!transfer) {
       start(control(data));
-    } else if (data instanceof ArrayBuffer) {
-      take(data);
-    } else {
-      const message = control(data);
-      if (message?.type === 'end' && typeof message.sha256 === 'string') finish(message.sha256);
-      else if (message?.type === 'cancel') transfer.end('cancelled', `${peer.name} cancelled it`);
+      return;
     }
+    transfer.heard();
+    if (data instanceof ArrayBuffer) {
+      take(data);
+      return;
+    }
+    const message = control(data);
+    if (message?.type === 'end') finish(message.sha256);
+    else if (message?.type === 'cancel') transfer.end('cancelled', `${peer.name} cancelled it`);
   });
   channel.addEventListener('close', () => {
     transfer?.end('interrupted', `the connection to ${peer.name} closed before the whole file came`);
@@ -150,30 +189,40 @@ export function receiveFile(peer, channel, limit) {
       channel.close(); // not from this page's code
       return;
     }
-    const incoming = [...peer.transfers].filter((each) => !each.mine).length;
-    if (incoming >= MAX_INCOMING) {
-      console.warn(`Refused a file from ${peer.name}: ${MAX_INCOMING} are coming already`);
+    const busy = receiving(peer).length >= MAX_AT_ONCE || comingBytes + Math.min(header.size, FILE_LIMIT) > COMING_BYTES;
+    if (busy) {
+      console.warn(`Refused a file from ${peer.name}: this page is taking as many files as it can just now`);
       refused = true;
-      sayLast(channel, { type: 'refused' });
+      sayLast(channel, { type: 'refused', busy: true });
       return;
     }
     transfer = newTransfer(peer, {
-      mine: false, name: cut(header.name, MAX_NAME_CHARACTERS), size: header.size,
-      mime: typeof header.mime === 'string' ? cut(header.mime, MAX_TYPE_CHARACTERS) : '',
+      mine: false, name: cleanName(header.name), size: header.size,
+      mime: typeof header.mime === 'string' ? cleanName(cut(header.mime, MAX_TYPE_CHARACTERS)) : '',
     });
     transfer.channel = channel;
-    if (header.size > limit) {
-      transfer.sayLast({ type: 'refused', limit });
-      transfer.end('refused', `refused: this page takes files up to ${formatBytes(limit)}`);
+    if (header.size > FILE_LIMIT) {
+      transfer.sayLast({ type: 'refused', limit: FILE_LIMIT });
+      transfer.end('refused', `refused: this page takes files up to ${formatBytes(FILE_LIMIT)}`);
       return;
     }
+    comingBytes += header.size;
+    transfer.watch();
+    transfer.onEnd(() => {
+      comingBytes -= header.size;
+      parts = []; // what came of a file that will not be kept
+      folded = [];
+    });
     transfer.progress(0, 'receiving');
   }
 
+  /** A chunk: 16 KiB, or fewer for the last one only, so a file of n bytes is at most n / 16 Ki + 1 parts. */
   function take(chunk) {
-    if (chunk.byteLength > CHUNK_BYTES || received + chunk.byteLength > transfer.size) {
+    const last = received + chunk.byteLength === transfer.size;
+    if (chunk.byteLength === 0 || chunk.byteLength > CHUNK_BYTES || received + chunk.byteLength > transfer.size
+        || (chunk.byteLength < CHUNK_BYTES && !last)) {
       transfer.sayLast({ type: 'damaged' });
-      transfer.end('failed', `not kept: ${peer.name}'s page sent more than it said`);
+      transfer.end('failed', `not kept: ${peer.name}'s page did not send it in the chunks it should`);
       return;
     }
     received += chunk.byteLength;
@@ -190,7 +239,7 @@ export function receiveFile(peer, channel, limit) {
 
   function finish(theirHash) {
     const ours = hash.hex();
-    if (received !== transfer.size || ours !== theirHash.toLowerCase()) {
+    if (received !== transfer.size || typeof theirHash !== 'string' || ours !== theirHash.toLowerCase()) {
       transfer.sayLast({ type: 'damaged' });
       transfer.end('failed', received !== transfer.size
         ? `not kept: ${formatBytes(received)} of ${formatBytes(transfer.size)} came`
@@ -199,7 +248,6 @@ export function receiveFile(peer, channel, limit) {
     }
     // Saved as bytes whatever type the sender claims: a page of theirs opened from our origin would run as ours.
     const file = new Blob([...folded, ...parts], { type: 'application/octet-stream' });
-    parts = [];
     transfer.sayLast({ type: 'received' });
     transfer.item.dataset.sha256 = ours;
     transfer.end('done', `received, checked: SHA-256 ${ours.slice(0, 12)}…`);
@@ -207,11 +255,17 @@ export function receiveFile(peer, channel, limit) {
   }
 }
 
-/** Ends every transfer with `peer`, who left or whose page went away, with `why`. */
+/** Ends every transfer with `peer`, who left or whose page went away, with `why`; files waiting to go, too. */
 export function endTransfers(peer, why) {
-  for (const transfer of [...peer.transfers]) {
+  const waitingFirst = [...peer.transfers].sort((a, b) => Boolean(b.start) - Boolean(a.start)); // none may start now
+  for (const transfer of waitingFirst) {
     transfer.end('interrupted', transfer.mine ? `not sent: ${why}` : `${why} before the whole file came`);
   }
+}
+
+/** Lets go of the files kept from a conversation that is no longer on the page. */
+export function releaseFiles(conversation) {
+  for (const file of kept.filter((each) => each.conversation === conversation)) release(file);
 }
 
 /** 25 MiB, 3.3 MiB, 2 GiB, 512 B. */
@@ -224,6 +278,14 @@ export function formatBytes(bytes) {
     unit += 1;
   }
   return `${Number.isInteger(value) ? value : value.toFixed(value < 10 ? 1 : 0)} ${units[unit]}`;
+}
+
+function sending(peer) {
+  return [...peer.transfers].filter((each) => each.mine && !each.start);
+}
+
+function receiving(peer) {
+  return [...peer.transfers].filter((each) => !each.mine);
 }
 
 // --- A transfer on the page: its line in the conversation, with a progress bar, a state and Cancel or Save -----
@@ -252,34 +314,58 @@ function newTransfer(peer, { mine, name, size, mime }) {
   cancel.textContent = 'Cancel';
   cancel.setAttribute('aria-label', `Cancel ${name}`);
   item.append(who, title, about, bar, status, cancel);
-  peer.conversation.log.append(item);
-  peer.conversation.log.scrollTop = peer.conversation.log.scrollHeight;
-  peer.conversation.files += 1;
+  addLine(peer.conversation, item);
 
   let shownAt = 0;
   let saidLast = false; // then the channel closes once that is sent
+  let heardAt = performance.now();
+  let quiet; // the watch for a transfer that hears nothing for QUIET_MS
+  const endings = [];
   const transfer = {
-    mine, size, item, channel: undefined, ended: false,
+    mine, size, item, channel: undefined, start: undefined, ended: false,
     show(state, text) {
       item.dataset.state = state;
       status.textContent = text;
     },
     /** Moves the bar to `bytes`, at most every PROGRESS_EVERY_MS unless the state changes. */
     progress(bytes, state = item.dataset.state, text) {
+      if (bytes > bar.value) transfer.heard();
       if (transfer.ended || (state === item.dataset.state && !text && performance.now() - shownAt < PROGRESS_EVERY_MS)) return;
       shownAt = performance.now();
       bar.value = Math.max(0, bytes);
-      transfer.show(state, text ?? `${formatBytes(bytes)} of ${formatBytes(size)}`);
+      transfer.show(state, text ?? `${formatBytes(bar.value)} of ${formatBytes(size)}`);
+    },
+    /** Something came from the other side, or went: the transfer is not stuck. */
+    heard() {
+      heardAt = performance.now();
+    },
+    /** Ends the transfer once it hears nothing for QUIET_MS: not while it waits for its turn. */
+    watch() {
+      heardAt = performance.now();
+      quiet = setInterval(() => {
+        if (performance.now() - heardAt > QUIET_MS) transfer.end('interrupted', `nothing from ${peer.name} for ${QUIET_MS / 1000} s`);
+      }, QUIET_MS / 6);
+    },
+    /** From now on only the other side can end it. */
+    lastLeg() {
+      cancel.remove();
+    },
+    onEnd(action) {
+      endings.push(action);
     },
     end(state, text) {
       if (transfer.ended) return;
       transfer.ended = true;
+      clearInterval(quiet);
       peer.transfers.delete(transfer);
       transfer.show(state, text);
+      announce(`${name}: ${text}`);
       cancel.remove();
       if (state === 'done') bar.value = bar.max;
       else bar.remove(); // ended short of the end: no bar left standing at 63%
       if (!saidLast) transfer.channel?.close();
+      endings.forEach((action) => action());
+      if (mine && sending(peer).length < MAX_AT_ONCE) [...peer.transfers].find((each) => each.start)?.start(); // the next in line
     },
     /** Tells the other side how it ends (the channel closes once it is sent): then end() here. */
     sayLast(message) {
@@ -296,7 +382,7 @@ function newTransfer(peer, { mine, name, size, mime }) {
       save.textContent = 'Save';
       save.setAttribute('aria-label', `Save ${name}`);
       item.append(save);
-      keep({ url: save.href, size, save });
+      keep({ url: save.href, size, save, conversation: peer.conversation });
     },
   };
   cancel.addEventListener('click', () => {
@@ -307,22 +393,39 @@ function newTransfer(peer, { mine, name, size, mime }) {
   return transfer;
 }
 
-/**
- * Received files wait in memory (or on the browser's disk) until the page closes, to be saved. They take at
- * most KEPT_FILES of them and KEPT_BYTES: beyond, the oldest are let go.
- */
-const KEPT_FILES = 100;
-const KEPT_BYTES = 2 * DEFAULT_LIMIT;
+/** Adds a file's line to a conversation, which keeps the newest MAX_FILE_LINES (ended ones go before others). */
+function addLine(conversation, item) {
+  conversation.log.append(item);
+  conversation.log.scrollTop = conversation.log.scrollHeight;
+  conversation.files += 1;
+  const lines = conversation.log.querySelectorAll('li.file');
+  if (lines.length <= MAX_FILE_LINES) return;
+  const oldest = [...lines].find((line) => !['sending', 'receiving', 'waiting', 'queued', 'checking'].includes(line.dataset.state));
+  if (!oldest) return;
+  const file = kept.find((each) => each.save.parentNode === oldest);
+  if (file) release(file);
+  oldest.remove();
+}
+
+/** Received files wait in the page until it closes, to be saved: at most KEPT_BYTES of them. */
 const kept = [];
 function keep(file) {
   kept.push(file);
-  let bytes = kept.reduce((sum, each) => sum + each.size, 0);
-  while (kept.length > KEPT_FILES || (bytes > KEPT_BYTES && kept.length > 1)) {
-    const oldest = kept.shift();
-    bytes -= oldest.size;
-    URL.revokeObjectURL(oldest.url);
-    oldest.save.replaceWith('(no longer kept: save files soon after they come)');
+  while (kept.reduce((sum, each) => sum + each.size, 0) > KEPT_BYTES) {
+    release(kept[0]);
   }
+}
+
+function release(file) {
+  kept.splice(kept.indexOf(file), 1);
+  URL.revokeObjectURL(file.url);
+  file.save.replaceWith('(no longer kept: save files soon after they come)');
+}
+
+/** Says how a transfer ended to screen readers (the line's own text changes quietly). */
+function announce(text) {
+  const news = document.getElementById('file-news');
+  if (news) news.textContent = text;
 }
 
 /** Sends the last word on a file's channel, and closes the channel once it is sent. */
@@ -344,10 +447,23 @@ function sayLast(channel, message) {
 function control(data) {
   if (typeof data !== 'string' || data.length > MAX_CONTROL_CHARS) return undefined;
   try {
-    return JSON.parse(data) ?? undefined;
+    const message = JSON.parse(data);
+    return typeof message === 'object' && message !== null ? message : undefined;
   } catch {
     return undefined;
   }
+}
+
+function positive(number) {
+  return Number.isSafeInteger(number) && number > 0 ? number : 0;
+}
+
+/**
+ * A name from a peer, as it will be shown and saved: at most MAX_NAME_CHARACTERS, without control characters or
+ * bidirectional overrides ("invoice\u202Efdp.exe" would show as "invoiceexe.pdf").
+ */
+function cleanName(text) {
+  return cut(text, MAX_NAME_CHARACTERS).replace(/[\p{Cc}\p{Bidi_Control}]/gu, '');
 }
 
 /** `text` cut to `max` characters (code points). */

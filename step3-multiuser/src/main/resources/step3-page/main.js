@@ -14,7 +14,7 @@ import {
 } from './chat.js';
 import { announceNewId, checkMoves, takeNewId } from './recovery.js';
 import { offeredFingerprint } from './fingerprints.js';
-import { endTransfers, fileLimit, formatBytes, receiveFile, sendFile } from './files.js';
+import { endTransfers, FILE_LIMIT, formatBytes, receiveFile, releaseFiles, sendFile } from './files.js';
 import { keepOnLeaving, keptConversations, takeResumeToken } from './session.js';
 
 const $ = (id) => document.getElementById(id);
@@ -47,8 +47,6 @@ for (const key of ['room', 'name']) {
 }
 const requestedRoom = (params.get('room') ?? '').trim() || 'lobby';
 const takenToken = takeResumeToken(requestedRoom);
-/** The largest file this page sends or takes (files.js). */
-const FILE_LIMIT = fileLimit(params);
 $('file-hint').textContent = `Attach or drop files up to ${formatBytes(FILE_LIMIT)}: they go straight to them.`;
 if (params.get('max-file-mib')) $('join').append(hiddenInput('max-file-mib', params.get('max-file-mib')));
 
@@ -143,25 +141,36 @@ $('file-input').addEventListener('change', () => {
   $('file-input').value = ''; // the same file may be sent again
 });
 const conversationPanel = document.querySelector('.conversation');
+const carriesFiles = (event) => event.dataTransfer?.types.includes('Files');
 conversationPanel.addEventListener('dragover', (event) => {
-  if (!canSend() || !event.dataTransfer.types.includes('Files')) return;
+  if (!carriesFiles(event) || !canSend()) return;
   event.preventDefault(); // this is where files may be dropped
   event.dataTransfer.dropEffect = 'copy';
   conversationPanel.classList.add('dropping');
 });
 conversationPanel.addEventListener('dragleave', () => conversationPanel.classList.remove('dropping'));
 conversationPanel.addEventListener('drop', (event) => {
+  if (!carriesFiles(event)) return; // text dropped in the message box goes in as text
   event.preventDefault();
   conversationPanel.classList.remove('dropping');
   sendFiles(event.dataTransfer.files);
 });
-// A file dropped anywhere else is not opened in place of the page (and its conversations).
-addEventListener('dragover', (event) => event.preventDefault());
-addEventListener('drop', (event) => event.preventDefault());
+// Files dropped anywhere else are not opened in place of the page (and its conversations), and the page says why.
+addEventListener('dragover', (event) => {
+  if (carriesFiles(event)) event.preventDefault();
+});
+addEventListener('drop', (event) => {
+  if (!carriesFiles(event) || event.defaultPrevented) return;
+  event.preventDefault();
+  showError('To send files, drop them on a conversation with someone connected.');
+});
 
 function sendFiles(files) {
-  if (!canSend()) return;
-  for (const file of files) sendFile(selected, file, FILE_LIMIT);
+  if (!canSend()) {
+    showError('To send files, pick someone connected first.');
+    return;
+  }
+  for (const file of files) sendFile(selected, file);
 }
 
 function canSend() {
@@ -184,8 +193,11 @@ for (const [id, max] of Object.entries(MAX_CHARACTERS)) {
 $('join').addEventListener('submit', () => signaling.close());
 
 // A page that goes away (closed, reloaded) hangs up its connections, so that its peers know now, not once ICE gives
-// up on it: their files on the way end at once, and they see it reconnecting.
-addEventListener('pagehide', () => people.forEach(hangUp));
+// up on it: their files on the way end at once, and they see it reconnecting. (After keepOnLeaving's listener,
+// added above, which keeps the conversations with an open chat.) A page kept in the back-forward cache keeps them.
+addEventListener('pagehide', ({ persisted }) => {
+  if (!persisted) people.forEach(hangUp);
+});
 
 // On a phone the list and a conversation take turns: Back (or Escape) returns to the list.
 $('back').addEventListener('click', showPeople);
@@ -254,6 +266,7 @@ function personLeft(id) {
 /** Removes a person's entry, conversation and connection from the page. */
 function forget(person) {
   endTransfers(person, `${person.name} left`);
+  releaseFiles(person.conversation);
   person.pc?.close();
   moves.drop(person);
   people.delete(person.id);
@@ -341,7 +354,7 @@ function connectionFor(person) {
   // Both sides create the same pre-negotiated channel (id 0): one channel per pair, whoever calls first.
   useChannel(person, pc.createDataChannel('chat', { negotiated: true, id: 0 }));
   // Every other channel is a file they send, one channel per file (files.js).
-  pc.addEventListener('datachannel', ({ channel }) => receiveFile(person, channel, FILE_LIMIT));
+  pc.addEventListener('datachannel', ({ channel }) => receiveFile(person, channel));
   pc.addEventListener('connectionstatechange', () => {
     if (pc.connectionState === 'connected') {
       person.noRoute = false;
@@ -349,9 +362,7 @@ function connectionFor(person) {
     } else if (pc.connectionState === 'disconnected' && person.online) {
       showPresence(person.item, 'reconnecting'); // their page or their network went away: it may come back
     }
-    if (['disconnected', 'failed'].includes(pc.connectionState)) { // files do not wait: they start again
-      endTransfers(person, `the connection to ${person.name} was lost`);
-    }
+    endTransfersIfLost(person, pc);
     showConnection(person.item, person.noRoute ? 'no route' : pc.connectionState);
     updateConversation();
   });
@@ -362,6 +373,22 @@ function connectionFor(person) {
   });
   showConnection(person.item, 'connecting');
   return pc;
+}
+
+/**
+ * Files on their way end when the connection fails, or stays disconnected for LOST_AFTER_MS: a blip passes, a page
+ * that went without a word (a Chromium page closing, for Firefox) does not come back. A file ended so is sent again
+ * by hand: a transfer does not go on over another connection.
+ */
+const LOST_AFTER_MS = 5000;
+function endTransfersIfLost(person, pc) {
+  const lost = () => {
+    if (person.pc === pc && ['disconnected', 'failed'].includes(pc.connectionState)) {
+      endTransfers(person, `the connection to ${person.name} was lost`);
+    }
+  };
+  if (pc.connectionState === 'failed') lost();
+  else if (pc.connectionState === 'disconnected') setTimeout(lost, LOST_AFTER_MS);
 }
 
 /** TURN credentials expire: a connection restarted later (say, after a network change) uses the newest ones. */

@@ -15,17 +15,18 @@ import java.util.concurrent.TimeUnit;
 
 /**
  * The benchmark (docs/performance.md): step 3's server, a socket.io baseline and a ws floor through the same scenarios,
- * then connection setup in real browsers, then step 4's nodes through Redis ({@link ClusterScenario},
- * docs/step4-cluster.md); writes report.md, report.json and charts to the folder given as the first argument. Every
- * loop has a count and a deadline; all traffic goes to 127.0.0.1.
+ * then connection setup and file transfer in real browsers ({@link BrowserSetup}), then step 4's nodes through Redis
+ * ({@link ClusterScenario}, docs/step4-cluster.md); writes report.md, report.json and charts to the folder given as the
+ * first argument. Every loop has a count and a deadline; all traffic goes to 127.0.0.1.
  *
  * <p>Sizes can be changed with system properties (with Maven: {@code -Dbench.users=2000}): {@code bench.users}
  * (capacity target, default 19,000), {@code bench.browserRuns} (default 10; 0 leaves the browsers out),
- * {@code bench.joins} (measured joins, default 2,000), {@code bench.relaySeconds} (each relay phase, default 8),
- * {@code bench.servers} (which servers, comma separated, default all three), {@code bench.client} (what the join
- * and relay scenarios' users run on: "lean", the default, or "java.net.http"), {@code bench.cluster} ("only": the
- * cluster scenario alone; "no": without it; default: after the others), {@code bench.clusterSeconds} (each of its
- * measured phases, default 8).
+ * {@code bench.fileRuns} (files sent per pair of browsers, default 3; 0 sends none), {@code bench.fileMib} (their
+ * size, default 100), {@code bench.joins} (measured joins, default 2,000), {@code bench.relaySeconds} (each relay
+ * phase, default 8), {@code bench.servers} (which servers, comma separated, default all three), {@code bench.client}
+ * (what the join and relay scenarios' users run on: "lean", the default, or "java.net.http"), {@code bench.cluster}
+ * ("only": the cluster scenario alone; "no": without it; default: after the others), {@code bench.clusterSeconds}
+ * (each of its measured phases, default 8).
  */
 public final class Bench {
 
@@ -98,12 +99,13 @@ public final class Bench {
 
         Results.BrowserResults browser = null;
         if (browserRuns > 0 && !clusterOnly) {
-            System.out.println("Browsers: click to open data channel (not pinned)");
+            System.out.println("Browsers: click to open data channel, then files between them (not pinned)");
             try {
-                browser = BrowserSetup.measure(browserRuns, BrowserKind.selected().toList(), out);
+                browser = BrowserSetup.measure(browserRuns, BrowserSetup.fileRuns(), BrowserSetup.fileBytes(),
+                        BrowserKind.selected().toList(), out);
             } catch (RuntimeException | IOException failed) {
                 System.out.println("  browsers not measured: " + failed.getMessage());
-                browser = new Results.BrowserResults(List.of(), String.valueOf(failed.getMessage()));
+                browser = new Results.BrowserResults(List.of(), List.of(), String.valueOf(failed.getMessage()));
             }
         }
 

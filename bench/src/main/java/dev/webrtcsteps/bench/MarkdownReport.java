@@ -9,6 +9,7 @@ import static dev.webrtcsteps.bench.ReportWriter.SATURATION_CHART;
 import static dev.webrtcsteps.bench.ReportWriter.browserTimings;
 import static dev.webrtcsteps.bench.ReportWriter.kib;
 import static dev.webrtcsteps.bench.ReportWriter.latencyChart;
+import static dev.webrtcsteps.bench.ReportWriter.megabytesPerSecond;
 import static dev.webrtcsteps.bench.ReportWriter.mib;
 import static dev.webrtcsteps.bench.ReportWriter.ms;
 import static dev.webrtcsteps.bench.ReportWriter.passes;
@@ -49,13 +50,18 @@ final class MarkdownReport {
 
     String render() {
         title();
-        if (!passes.isEmpty() || report.browser() != null || report.cluster() == null) {
+        // A run of one scenario alone (the cluster's, or the browsers') shows that scenario, not the others' gaps.
+        boolean nothing = passes.isEmpty() && report.browser() == null && report.cluster() == null;
+        if (!passes.isEmpty() || nothing) {
             passes.forEach(this::summary);
             goals();
             capacity();
             join();
             relay();
+        }
+        if (!passes.isEmpty() || report.browser() != null || nothing) {
             browser();
+            fileTransfer();
         }
         cluster();
         return out.toString();
@@ -94,7 +100,7 @@ final class MarkdownReport {
         out.append("**Load generator:** the join and relay scenarios' simulated users run on a lean WebSocket client "
                 + "(plain sockets, one thread reading them all; see the client rows), the capacity scenario's on "
                 + "java.net.http in processes of their own.\n\n");
-        out.append("Times in ms, rates per second, KiB = 1024 bytes, MiB = 1024 KiB.\n\n");
+        out.append("Times in ms, rates per second, KiB = 1024 bytes, MiB = 1024 KiB, MB = 10^6 bytes.\n\n");
     }
 
     /** A pass at a glance: one row per key figure, one column per server. */
@@ -249,17 +255,54 @@ final class MarkdownReport {
         section("Browser", "From \"click\" to \"data channel open\" in real browsers: step1 (both peers in one "
                 + "page, the lower bound) against step3 (two pages, through the server). Not pinned.");
         Map<String, Map<String, Results.BrowserTiming>> byBrowser = browserTimings(report);
-        if (byBrowser.isEmpty()) {
-            note(report.browser() != null && report.browser().failure() != null
-                    ? "Not measured in this run: " + report.browser().failure().replaceAll("\\s+", " ").trim()
-                    : "Not measured in this run (no browser results).");
+        if (!byBrowser.isEmpty()) {
+            List<List<String>> rows = new ArrayList<>();
+            byBrowser.forEach((browser, pages) -> rows.add(browserRow(browser, pages.get("step1"), pages.get("step3"))));
+            table(List.of("Browser", "step1 median (ms)", "step1 p90 (ms)", "step3 median (ms)", "step3 p90 (ms)",
+                    "step3 / step1 (median)"), rows);
+            chart(BROWSER_CHART, "Browser setup time");
+        }
+        // One browser may have failed and the other not: the table shows the one, this says why the other is missing.
+        if (report.browser() != null && report.browser().failure() != null) {
+            note("Not measured in this run: " + oneLine(report.browser().failure()));
+        } else if (byBrowser.isEmpty()) {
+            note("Not measured in this run (no browser results).");
+        }
+    }
+
+    private void fileTransfer() {
+        List<Results.FileTransfer> transfers = report.browser() == null ? List.of()
+                : orEmpty(report.browser().transfers()).stream().filter(t -> t != null).toList();
+        section("File transfer", "A file of random bytes sent peer to peer in step 3's page (a data channel of its "
+                + "own), from a page in one browser to a page in another, or in the same browser; each run in fresh "
+                + "pages and a fresh room. Timed in the sender's page: from the file input's change to the file's "
+                + "line saying \"done\", which it does once the receiver has checked the SHA-256 of what came. "
+                + "MB/s: 10^6 bytes a second. Not pinned.");
+        if (transfers.isEmpty()) {
+            note(report.browser() != null && report.browser().failure() != null && browserTimings(report).isEmpty()
+                    ? "Not measured in this run: " + oneLine(report.browser().failure())
+                    : "Not measured in this run.");
             return;
         }
-        List<List<String>> rows = new ArrayList<>();
-        byBrowser.forEach((browser, pages) -> rows.add(browserRow(browser, pages.get("step1"), pages.get("step3"))));
-        table(List.of("Browser", "step1 median (ms)", "step1 p90 (ms)", "step3 median (ms)", "step3 p90 (ms)",
-                "step3 / step1 (median)"), rows);
-        chart(BROWSER_CHART, "Browser setup time");
+        out.append("File size: ").append(String.join(", ", transfers.stream().map(t -> mib(t.bytes()) + " MiB")
+                .distinct().toList())).append(".\n\n");
+        table(List.of("Pair (sender -> receiver)", "Runs", "Median (MB/s)", "Best (MB/s)"), transfers.stream()
+                .map(t -> List.of(pair(t), Integer.toString(t.runs()),
+                        t.median() == null ? NOT_AVAILABLE : megabytesPerSecond(t.median()),
+                        t.best() == null ? NOT_AVAILABLE : megabytesPerSecond(t.best())))
+                .toList());
+        transfers.stream().filter(t -> t.failure() != null)
+                .forEach(t -> note(pair(t) + ": " + oneLine(t.failure())));
+    }
+
+    /** "chromium -> firefox". */
+    private static String pair(Results.FileTransfer transfer) {
+        return text(transfer.sender()) + " -> " + text(transfer.receiver());
+    }
+
+    /** A failure's message, which may run over lines (a stack or a call log), as one line. */
+    private static String oneLine(String text) {
+        return text.replaceAll("\\s+", " ").trim();
     }
 
     private void cluster() {
@@ -275,7 +318,7 @@ final class MarkdownReport {
             return;
         }
         if (cluster.failure() != null) {
-            note("Not measured in this run: " + cluster.failure().replaceAll("\\s+", " ").trim());
+            note("Not measured in this run: " + oneLine(cluster.failure()));
             return;
         }
         if (cluster.pinned()) {

@@ -114,6 +114,11 @@ public final class ReportWriter {
         return String.format(Locale.ROOT, "%.1f", bytes / MIB);
     }
 
+    /** MB/s, MB = 10^6 bytes: file transfers, as browsers and networks count them. */
+    static String megabytesPerSecond(double perSecond) {
+        return String.format(Locale.ROOT, "%.1f", perSecond);
+    }
+
     static String percent(double fraction) {
         return String.format(Locale.ROOT, "%.0f%%", fraction * 100);
     }

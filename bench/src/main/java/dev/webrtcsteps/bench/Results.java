@@ -116,14 +116,26 @@ public final class Results {
     }
 
     /**
-     * Scenario 4: from "click" to "data channel open" in real browsers; {@code failure}: why it could not be
-     * measured (null if it was), so that a missing browser costs the run its browser figures, not all the others.
+     * Scenario 4: from "click" to "data channel open" in real browsers, and files sent between them;
+     * {@code failure}: why setup times could not be measured (null if they all were), for the whole scenario or
+     * one browser, so that a missing browser costs the run its own figures, not all the others.
      */
-    public record BrowserResults(List<BrowserTiming> timings, String failure) {
+    public record BrowserResults(List<BrowserTiming> timings, List<FileTransfer> transfers, String failure) {
     }
 
     /** {@code page}: "step1" (both peers in one page, the lower bound) or "step3" (two pages, through the server). */
     public record BrowserTiming(String browser, String page, int runs, double median, double p90, List<Double> samples) {
+    }
+
+    /**
+     * A file of {@code bytes} (random) sent peer to peer in step 3's page from a page in the {@code sender} browser
+     * to one in the {@code receiver} browser: {@code megabytesPerSecond}, each run's rate in MB/s (MB = 10^6 bytes),
+     * from the sender choosing the file to its page saying "done", once the receiver had checked the SHA-256;
+     * {@code runs} of them, their {@code median} and {@code best} (null if none). {@code failure}: why the pair
+     * stopped short of the runs asked for (null if it did not).
+     */
+    public record FileTransfer(String sender, String receiver, long bytes, int runs, Double median, Double best,
+            List<Double> megabytesPerSecond, String failure) {
     }
 
     /**

@@ -4,6 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertAll;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
@@ -41,6 +42,9 @@ class ReportWriterTest {
         assertEquals(0.59, read.goals().get(0).ratio());
         assertEquals(1.0, read.cluster().rate("signals", 2).redis().fanOut());
         assertEquals(4800L, read.cluster().rate("joins", 1).redis().callsByCommand().get("evalsha"));
+        assertEquals(41.25, read.browser().transfers().get(0).median());
+        assertEquals(List.of(44.5, 41.25, 38.0), read.browser().transfers().get(0).megabytesPerSecond());
+        assertNull(read.browser().transfers().get(2).best());
     }
 
     @Test
@@ -93,6 +97,16 @@ class ReportWriterTest {
                 () -> assertContains(markdown, "#### socket.io, unpinned: latency by load"),
                 () -> assertContains(markdown, "| chromium | 55.00 | 70.00 | 110.00 | 150.00 | 2.00 |"),
                 () -> assertContains(markdown, "| firefox | 80.00 | 95.50 | n/a | n/a | n/a |"),
+                () -> assertOrder(markdown, "## Browser", "## File transfer", "## Cluster"),
+                () -> assertContains(markdown, "MB/s: 10^6 bytes a second."),
+                () -> assertContains(markdown, "File size: 100.0 MiB."),
+                () -> assertContains(markdown, "| Pair (sender -> receiver) | Runs | Median (MB/s) | Best (MB/s) |\n"),
+                () -> assertContains(markdown, "| chromium -> chromium | 3 | 41.3 | 44.5 |\n"),
+                () -> assertContains(markdown, "| chromium -> firefox | 1 | 20.0 | 20.0 |\n"),
+                () -> assertContains(markdown, "| firefox -> chromium | 0 | n/a | n/a |\n"),
+                () -> assertContains(markdown, "_chromium -> firefox: run 2 of 3 failed: the file ended interrupted: "
+                        + "not sent: the connection to receiver closed_"),
+                () -> assertContains(markdown, "_firefox -> chromium: not launched: firefox is not installed_"),
                 () -> assertContains(markdown, "| Goal | Target | Measured | Ratio | Met | Note |"),
                 () -> assertContains(markdown, "| Capacity | 19,000 users | 10,000 users, 5.9 KiB heap each | 0.59x | NO | "
                         + "9,000 users short |"),
@@ -201,11 +215,42 @@ class ReportWriterTest {
     void browsersThatCouldNotRunSayWhy() throws IOException {
         Results.Report report = report();
         ReportWriter.write(new Results.Report(report.startedAt(), report.durationSeconds(), report.machine(),
-                report.pinning(), report.passes(), new Results.BrowserResults(List.of(), "chromium is not installed"),
+                report.pinning(), report.passes(), new Results.BrowserResults(List.of(), List.of(),
+                        "chromium is not installed"), report.goals(), report.cluster()), directory);
+
+        String markdown = Files.readString(directory.resolve("report.md"));
+        assertOrder(markdown, "## Browser", "_Not measured in this run: chromium is not installed_",
+                "## File transfer", "_Not measured in this run: chromium is not installed_", "## Cluster");
+    }
+
+    @Test
+    void aBrowserThatFailedCostsOnlyItsOwnFigures() throws IOException {
+        Results.Report report = report();
+        Results.BrowserResults browser = report.browser();
+        ReportWriter.write(new Results.Report(report.startedAt(), report.durationSeconds(), report.machine(),
+                report.pinning(), report.passes(), new Results.BrowserResults(browser.timings().subList(0, 2),
+                        browser.transfers().subList(0, 1), "firefox step3 run 2 failed:\n  Timeout 30000ms exceeded."),
                 report.goals(), report.cluster()), directory);
 
-        assertContains(Files.readString(directory.resolve("report.md")),
-                "_Not measured in this run: chromium is not installed_");
+        String markdown = Files.readString(directory.resolve("report.md"));
+        assertAll(
+                () -> assertContains(markdown, "| chromium | 55.00 | 70.00 | 110.00 | 150.00 | 2.00 |"),
+                () -> assertFalse(markdown.contains("| firefox |"), markdown),
+                () -> assertContains(markdown, "_Not measured in this run: firefox step3 run 2 failed: Timeout 30000ms "
+                        + "exceeded._"),
+                () -> assertContains(markdown, "| chromium -> chromium | 3 | 41.3 | 44.5 |"));
+    }
+
+    @Test
+    void theBrowsersAloneShowOnlyTheirSections() throws IOException {
+        Results.Report report = report();
+        ReportWriter.write(new Results.Report(report.startedAt(), report.durationSeconds(), null, null, List.of(),
+                report.browser(), List.of(), null), directory);
+
+        String markdown = Files.readString(directory.resolve("report.md"));
+        assertOrder(markdown, "## Browser", "| chromium | 55.00 |", "## File transfer", "| chromium -> chromium |");
+        assertFalse(markdown.contains("## Goals"), markdown);
+        assertFalse(markdown.contains("## Relay"), markdown);
     }
 
     @Test
@@ -277,7 +322,13 @@ class ReportWriterTest {
         Results.BrowserResults browser = new Results.BrowserResults(List.of(
                 new Results.BrowserTiming("chromium", "step1", 5, 55.0, 70.0, List.of(50.0, 55.0, 70.0)),
                 new Results.BrowserTiming("chromium", "step3", 5, 110.0, 150.0, List.of(100.0, 110.0, 150.0)),
-                new Results.BrowserTiming("firefox", "step1", 5, 80.0, 95.5, List.of(80.0, 95.5))), null);
+                new Results.BrowserTiming("firefox", "step1", 5, 80.0, 95.5, List.of(80.0, 95.5))), List.of(
+                new Results.FileTransfer("chromium", "chromium", 100 * mib, 3, 41.25, 44.5, List.of(44.5, 41.25, 38.0),
+                        null),
+                new Results.FileTransfer("chromium", "firefox", 100 * mib, 1, 20.0, 20.0, List.of(20.0),
+                        "run 2 of 3 failed: the file ended interrupted:\nnot sent: the connection to receiver closed"),
+                new Results.FileTransfer("firefox", "chromium", 100 * mib, 0, null, null, List.of(),
+                        "not launched: firefox is not installed")), null);
         List<Results.Goal> goals = List.of(
                 new Results.Goal("Capacity", "19,000 users", "10,000 users, 5.9 KiB heap each", 0.59, false,
                         "9,000 users short"),
