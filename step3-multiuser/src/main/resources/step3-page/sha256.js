@@ -1,6 +1,7 @@
 // SHA-256 (FIPS 180-4) fed piece by piece. Web Crypto's digest() takes the whole input at once: for a file of
-// gigabytes that means the whole file in memory, twice (the sender's and the receiver's). This one hashes each
-// 16 KiB chunk as it goes by. Step3FileTest checks it against Web Crypto.
+// gigabytes that means the whole file in memory, on both sides. This one hashes each 16 KiB chunk of a file as it
+// goes by (files.js). And crypto.subtle exists only in secure contexts: a page opened over plain http on a LAN address
+// has none, and fingerprints.js hashes certificates with this one there. Step3FileTest checks it against Web Crypto.
 
 const K = Int32Array.of(
   0x428a2f98, 0x71374491, 0xb5c0fbcf, 0xe9b5dba5, 0x3956c25b, 0x59f111f1, 0x923f82a4, 0xab1c5ed5,

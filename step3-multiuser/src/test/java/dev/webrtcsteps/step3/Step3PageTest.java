@@ -429,24 +429,6 @@ class Step3PageTest {
         }
     }
 
-    /** fingerprints.js hashes with its own SHA-256 where crypto.subtle is missing (pages opened over the LAN). */
-    @EachBrowser
-    void theFallbackSha256AgreesWithTheBrowsers(BrowserKind browser) {
-        Page page = browsers.newPage(browser);
-        page.navigate(app.url("/?room=" + PageUser.encode(newRoom())));
-        assertEquals(0, ((Number) page.evaluate("""
-                async () => {
-                  const { sha256 } = await import('/fingerprints.js');
-                  let mismatches = 0;
-                  for (const length of [0, 1, 55, 56, 63, 64, 65, 119, 120, 300, 1000, 4096]) {
-                    const bytes = crypto.getRandomValues(new Uint8Array(length));
-                    const expected = new Uint8Array(await crypto.subtle.digest('SHA-256', bytes));
-                    if (sha256(bytes).join() !== expected.join()) mismatches += 1;
-                  }
-                  return mismatches;
-                }""")).intValue());
-    }
-
     @Test
     void chromiumAndFirefoxUsersChatWithEachOther() {
         assumeTrue(BrowserKind.CHROMIUM.isSelected() && BrowserKind.FIREFOX.isSelected(),
