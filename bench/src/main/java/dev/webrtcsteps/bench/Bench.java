@@ -21,8 +21,8 @@ import java.util.concurrent.TimeUnit;
  *
  * <p>Sizes can be changed with system properties (with Maven: {@code -Dbench.users=2000}): {@code bench.users}
  * (capacity target, default 19,000), {@code bench.browserRuns} (default 10; 0 leaves the browsers out),
- * {@code bench.fileRuns} (files sent per pair of browsers, default 3; 0 sends none), {@code bench.fileMib} (their
- * size, default 100), {@code bench.joins} (measured joins, default 2,000), {@code bench.relaySeconds} (each relay
+ * {@code bench.fileRuns} (files sent per pair of browsers, and runs of each browser's reference, default 3; 0 sends
+ * none), {@code bench.fileMib} (their size, default 100), {@code bench.joins} (measured joins, default 2,000), {@code bench.relaySeconds} (each relay
  * phase, default 8), {@code bench.servers} (which servers, comma separated, default all three), {@code bench.client}
  * (what the join and relay scenarios' users run on: "lean", the default, or "java.net.http"), {@code bench.cluster}
  * ("only": the cluster scenario alone; "no": without it; default: after the others), {@code bench.clusterSeconds}
@@ -105,7 +105,8 @@ public final class Bench {
                         BrowserKind.selected().toList(), out);
             } catch (RuntimeException | IOException failed) {
                 System.out.println("  browsers not measured: " + failed.getMessage());
-                browser = new Results.BrowserResults(List.of(), List.of(), String.valueOf(failed.getMessage()));
+                browser = new Results.BrowserResults(List.of(), List.of(), List.of(),
+                        String.valueOf(failed.getMessage()));
             }
         }
 

@@ -20,8 +20,10 @@ import java.util.Random;
 /**
  * Scenario 4: how long a real browser takes from "click" to "data channel open". Step 1 (both peers in one
  * page, no server) is the lower bound; step 3 (two pages, through the signaling server) is what a user waits.
- * Then how fast step 3's page sends a file peer to peer (files.js), between every two of the browsers, each way.
- * Times are taken in the page with performance.now(), so Playwright's round trips are not part of them.
+ * Then how fast step 3's page sends a file peer to peer (files.js), between every two of the browsers, each way,
+ * against what each browser's data channels manage with no app code (a reference measured in the same run, since
+ * the machine's speed varies more from day to day than the page's). Times are taken in the page with
+ * performance.now(), so Playwright's round trips are not part of them.
  */
 public final class BrowserSetup {
 
@@ -85,6 +87,71 @@ public final class BrowserSetup {
             })();
             """;
 
+    /**
+     * The reference: {@code bytes} from memory between two RTCPeerConnections of one page, sent as files.js's
+     * startSending sends a file (16 KiB chunks of 256 KiB blocks, queued while bufferedAmount stays within 1 MiB,
+     * else waiting for bufferedamountlow at 256 KiB), but nothing read, hashed or shown; the receiver only counts.
+     * Resolves to the ms from the first send to the last byte received, or rejects after {@code deadlineMs}.
+     */
+    private static final String REFERENCE = """
+            async ({ bytes, deadlineMs }) => {
+              const CHUNK_BYTES = 16 * 1024, BLOCK_BYTES = 256 * 1024; // files.js's CHUNK_BYTES and READ_BYTES
+              const MOST_QUEUED = 1024 * 1024, LOW_WATER = 256 * 1024;
+              const a = new RTCPeerConnection(), b = new RTCPeerConnection();
+              a.onicecandidate = ({ candidate }) => candidate && b.addIceCandidate(candidate);
+              b.onicecandidate = ({ candidate }) => candidate && a.addIceCandidate(candidate);
+              let timer;
+              const deadline = new Promise((resolve, reject) => {
+                timer = setTimeout(() => reject(new Error(`no end after ${deadlineMs} ms`)), deadlineMs);
+              });
+              const received = new Promise((resolve, reject) => {
+                b.ondatachannel = ({ channel }) => {
+                  channel.binaryType = 'arraybuffer';
+                  let count = 0;
+                  channel.onmessage = ({ data }) => {
+                    count += data.byteLength;
+                    if (count >= bytes) resolve(performance.now());
+                  };
+                  channel.onclose = () => reject(new Error(`the channel closed after ${count} bytes`));
+                };
+              });
+              async function send() {
+                const channel = a.createDataChannel('reference'); // reliable and ordered, as a file's channel
+                channel.binaryType = 'arraybuffer';
+                channel.bufferedAmountLowThreshold = LOW_WATER;
+                let wake = () => {};
+                channel.onbufferedamountlow = () => wake();
+                const opened = new Promise((resolve) => { channel.onopen = resolve; });
+                await a.setLocalDescription(await a.createOffer());
+                await b.setRemoteDescription(a.localDescription);
+                await b.setLocalDescription(await b.createAnswer());
+                await a.setRemoteDescription(b.localDescription);
+                await opened;
+                // Random, as the transfer's file is; getRandomValues fills at most 64 KiB at a time.
+                const block = new Uint8Array(BLOCK_BYTES);
+                for (let at = 0; at < BLOCK_BYTES; at += 65536) crypto.getRandomValues(block.subarray(at, at + 65536));
+                const start = performance.now();
+                for (let queued = 0; queued < bytes; queued += BLOCK_BYTES) {
+                  while (channel.bufferedAmount + BLOCK_BYTES > MOST_QUEUED) {
+                    await new Promise((resolve) => { wake = resolve; });
+                  }
+                  const end = Math.min(BLOCK_BYTES, bytes - queued);
+                  for (let at = 0; at < end; at += CHUNK_BYTES) {
+                    channel.send(block.subarray(at, Math.min(at + CHUNK_BYTES, end)));
+                  }
+                }
+                return await received - start;
+              }
+              try {
+                return await Promise.race([send(), deadline]);
+              } finally {
+                clearTimeout(timer);
+                a.close();
+                b.close();
+              }
+            }
+            """;
+
     private BrowserSetup() {
     }
 
@@ -118,14 +185,16 @@ public final class BrowserSetup {
 
     /**
      * Starts step 1 and step 3 as processes of their own (logs in {@code logs}) and times each in each browser,
-     * {@code runs} times (0: not at all); then sends a file of {@code fileBytes} between every two browsers, each
-     * way, {@code fileRuns} times (0: not at all). A browser that fails costs the run its own figures, not the
-     * other browser's: {@code failure} says why the setup times of one are missing, each transfer why it is.
+     * {@code runs} times (0: not at all); then measures each browser's reference and sends a file of
+     * {@code fileBytes} between every two browsers, each way, {@code fileRuns} times each (0: not at all). A browser
+     * that fails costs the run its own figures, not the other browser's: {@code failure} says why the setup times of
+     * one are missing, each reference and transfer why it is.
      */
     public static Results.BrowserResults measure(int runs, int fileRuns, long fileBytes, List<BrowserKind> browsers,
             Path logs) throws IOException {
         List<Results.BrowserTiming> timings = new ArrayList<>();
         List<String> failures = new ArrayList<>();
+        List<Results.ChannelReference> references = new ArrayList<>();
         List<Results.FileTransfer> transfers = new ArrayList<>();
         try (ServerUnderTest step1 = ServerUnderTest.step("step1", "dev.webrtcsteps.step1.Step1App", Bench.freePort(),
                         logs.resolve("step1-browser.log"), Map.of());
@@ -144,10 +213,95 @@ public final class BrowserSetup {
                 }
             }
             if (fileRuns > 0) {
-                transfers.addAll(fileTransfers(playwright, browsers, step3.port, fileRuns, fileBytes));
+                // Right before the transfers, so that both see the machine as alike as a run allows.
+                for (BrowserKind kind : browsers) {
+                    references.add(channelReference(playwright, kind, step1.port, fileRuns, fileBytes));
+                }
+                fileTransfers(playwright, browsers, step3.port, fileRuns, fileBytes)
+                        .forEach(transfer -> transfers.add(heldAgainst(transfer, references)));
             }
         }
-        return new Results.BrowserResults(timings, transfers, failures.isEmpty() ? null : String.join("; ", failures));
+        return new Results.BrowserResults(timings, references, transfers,
+                failures.isEmpty() ? null : String.join("; ", failures));
+    }
+
+    /**
+     * The transfer with the slower of its two browsers' references and its median's ratio to it, rounded to 0.01
+     * (none if either reference is missing): a file goes no faster than the slower end allows.
+     */
+    static Results.FileTransfer heldAgainst(Results.FileTransfer transfer,
+            List<Results.ChannelReference> references) {
+        Results.ChannelReference sender = reference(references, transfer.sender());
+        Results.ChannelReference receiver = reference(references, transfer.receiver());
+        if (sender == null || receiver == null) {
+            return transfer;
+        }
+        Results.ChannelReference slower = receiver.median() < sender.median() ? receiver : sender;
+        Double ratio = transfer.median() == null ? null : Math.round(transfer.median() / slower.median() * 100) / 100.0;
+        return new Results.FileTransfer(transfer.sender(), transfer.receiver(), transfer.bytes(), transfer.runs(),
+                transfer.median(), transfer.best(), transfer.megabytesPerSecond(), transfer.failure(), slower.browser(),
+                ratio);
+    }
+
+    /** The browser's reference, if it has a median. */
+    private static Results.ChannelReference reference(List<Results.ChannelReference> references, String browser) {
+        return references.stream().filter(r -> r.browser().equals(browser) && r.median() != null).findFirst()
+                .orElse(null);
+    }
+
+    /**
+     * {@code runs} times {@link #REFERENCE} in one browser, each in a fresh page of step 1 (any page would do:
+     * evaluate is not bound by its CSP). A failure ends the runs; those done so far count.
+     */
+    private static Results.ChannelReference channelReference(Playwright playwright, BrowserKind kind, int port,
+            int runs, long bytes) {
+        List<Double> samples = new ArrayList<>();
+        String failure = null;
+        Browser browser = null;
+        try {
+            browser = kind.launch(playwright);
+            for (int run = 1; run <= runs; run++) {
+                try (BrowserContext context = browser.newContext()) {
+                    Page page = context.newPage();
+                    page.navigate("http://127.0.0.1:" + port + "/");
+                    // As doubles: Playwright passes no long to a page.
+                    double millis = ((Number) page.evaluate(REFERENCE, Map.of("bytes", (double) bytes, "deadlineMs",
+                            deadlineMillis(bytes)))).doubleValue();
+                    samples.add(Math.round(bytes / (millis / 1e3) / 1e6 * 100) / 100.0);
+                }
+            }
+        } catch (RuntimeException failed) {
+            failure = failure(browser != null, samples.size(), runs, failed);
+        } finally {
+            if (browser != null) {
+                browser.close();
+            }
+        }
+        Double median = roundedMedian(samples);
+        Double best = samples.stream().max(Double::compare).orElse(null);
+        System.out.printf("file reference: %-8s %d MiB: %s%n", kind, bytes / (1024 * 1024),
+                summary(median, best, samples.size(), failure));
+        return new Results.ChannelReference(kind.toString(), bytes, samples.size(), median, best, samples, failure);
+    }
+
+    /** Why the runs stopped after {@code done} of them: all of the message (a page's error says what on line 2). */
+    private static String failure(boolean launched, int done, int runs, RuntimeException failed) {
+        String why = String.valueOf(failed.getMessage());
+        return launched ? "run " + (done + 1) + " of " + runs + " failed: " + why : "not launched: " + why;
+    }
+
+    private static Double roundedMedian(List<Double> samples) {
+        return samples.isEmpty() ? null : Math.round(median(samples) * 100) / 100.0;
+    }
+
+    private static String summary(Double median, Double best, int runs, String failure) {
+        return (median == null ? "" : String.format("median %.1f MB/s, best %.1f MB/s, %d runs", median, best, runs))
+                + (failure == null ? "" : (median == null ? "" : "; ") + failure);
+    }
+
+    /** How long a transfer of {@code bytes} may take before it counts as failed. */
+    private static double deadlineMillis(long bytes) {
+        return Math.max(DEADLINE_MS, bytes / SLOWEST_TRANSFER_MB_PER_S / 1e3);
     }
 
     /** Step 1's and step 3's setup times in one browser; none if either fails. */
@@ -276,10 +430,7 @@ public final class BrowserSetup {
                 samples.add(transferRun(sender, receiver, port, file, bytes, from + "-" + to + "-" + run));
             }
         } catch (RuntimeException failed) {
-            // All of it: a script's error in the page reads "Error {" on its first line, and what it was on the next.
-            String why = String.valueOf(failed.getMessage());
-            failure = receiver == null ? "not launched: " + why
-                    : "run " + (samples.size() + 1) + " of " + runs + " failed: " + why;
+            failure = failure(receiver != null, samples.size(), runs, failed);
         } finally {
             if (sender != null) {
                 sender.close();
@@ -288,13 +439,12 @@ public final class BrowserSetup {
                 receiver.close();
             }
         }
-        Double median = samples.isEmpty() ? null : Math.round(median(samples) * 100) / 100.0;
+        Double median = roundedMedian(samples);
         Double best = samples.stream().max(Double::compare).orElse(null);
         System.out.printf("file transfer: %-8s -> %-8s %d MiB: %s%n", from, to, bytes / (1024 * 1024),
-                (median == null ? "" : String.format("median %.1f MB/s, best %.1f MB/s, %d runs", median, best,
-                        samples.size())) + (failure == null ? "" : (median == null ? "" : "; ") + failure));
+                summary(median, best, samples.size(), failure));
         return new Results.FileTransfer(from.toString(), to.toString(), bytes, samples.size(), median, best, samples,
-                failure);
+                failure, null, null);
     }
 
     /**
@@ -321,9 +471,8 @@ public final class BrowserSetup {
 
             sender.locator("#file-input").setInputFiles(file);
             // Polled rarely: the time is stamped in the page, and polling takes the CPU the transfer runs on.
-            double deadline = Math.max(DEADLINE_MS, bytes / SLOWEST_TRANSFER_MB_PER_S / 1e3);
             sender.waitForFunction("() => window.__transfer.end !== undefined", null,
-                    new Page.WaitForFunctionOptions().setTimeout(deadline).setPollingInterval(250));
+                    new Page.WaitForFunctionOptions().setTimeout(deadlineMillis(bytes)).setPollingInterval(250));
             Map<?, ?> transfer = (Map<?, ?>) sender.evaluate("() => window.__transfer");
             if (!"done".equals(transfer.get("state"))) {
                 throw new IllegalStateException("the file ended " + transfer.get("state") + ": " + transfer.get("status"));

@@ -9,7 +9,6 @@ import static dev.webrtcsteps.bench.ReportWriter.SATURATION_CHART;
 import static dev.webrtcsteps.bench.ReportWriter.browserTimings;
 import static dev.webrtcsteps.bench.ReportWriter.kib;
 import static dev.webrtcsteps.bench.ReportWriter.latencyChart;
-import static dev.webrtcsteps.bench.ReportWriter.megabytesPerSecond;
 import static dev.webrtcsteps.bench.ReportWriter.mib;
 import static dev.webrtcsteps.bench.ReportWriter.ms;
 import static dev.webrtcsteps.bench.ReportWriter.passes;
@@ -277,7 +276,12 @@ final class MarkdownReport {
                 + "own), from a page in one browser to a page in another, or in the same browser; each run in fresh "
                 + "pages and a fresh room. Timed in the sender's page: from the file input's change to the file's "
                 + "line saying \"done\", which it does once the receiver has checked the SHA-256 of what came. "
-                + "MB/s: 10^6 bytes a second. Not pinned.");
+                + "MB/s: 10^6 bytes a second. Not pinned.\n\n"
+                + "Each browser's reference is its data channels with no app code, measured in the same run just "
+                + "before the transfers: the same bytes sent the same way (16 KiB chunks, the same backpressure) between two "
+                + "RTCPeerConnections of one page, from memory, nothing hashed, the receiver only counting; timed from "
+                + "the first send to the last byte received. Each pair is held against the slower of its two "
+                + "browsers' references, since a file goes no faster than its slower end allows.");
         if (transfers.isEmpty()) {
             note(report.browser() != null && report.browser().failure() != null && browserTimings(report).isEmpty()
                     ? "Not measured in this run: " + oneLine(report.browser().failure())
@@ -286,13 +290,35 @@ final class MarkdownReport {
         }
         out.append("File size: ").append(String.join(", ", transfers.stream().map(t -> mib(t.bytes()) + " MiB")
                 .distinct().toList())).append(".\n\n");
-        table(List.of("Pair (sender -> receiver)", "Runs", "Median (MB/s)", "Best (MB/s)"), transfers.stream()
-                .map(t -> List.of(pair(t), Integer.toString(t.runs()),
-                        t.median() == null ? NOT_AVAILABLE : megabytesPerSecond(t.median()),
-                        t.best() == null ? NOT_AVAILABLE : megabytesPerSecond(t.best())))
+        List<Results.ChannelReference> references = orEmpty(report.browser().references()).stream()
+                .filter(r -> r != null).toList();
+        if (!references.isEmpty()) {
+            table(List.of("Reference (browser)", "Runs", "Median (MB/s)", "Best (MB/s)"), references.stream()
+                    .map(r -> List.of(text(r.browser()), Integer.toString(r.runs()), megabytesPerSecond(r.median()),
+                            megabytesPerSecond(r.best())))
+                    .toList());
+        }
+        table(List.of("Pair (sender -> receiver)", "Runs", "Median (MB/s)", "Best (MB/s)",
+                "Slower browser's reference (MB/s)", "Median / reference"), transfers.stream()
+                .map(t -> List.of(pair(t), Integer.toString(t.runs()), megabytesPerSecond(t.median()),
+                        megabytesPerSecond(t.best()), referenceUsed(t, references),
+                        t.ratioToReference() == null ? NOT_AVAILABLE : ratio(t.ratioToReference())))
                 .toList());
+        references.stream().filter(r -> r.failure() != null)
+                .forEach(r -> note("Reference " + text(r.browser()) + ": " + oneLine(r.failure())));
         transfers.stream().filter(t -> t.failure() != null)
                 .forEach(t -> note(pair(t) + ": " + oneLine(t.failure())));
+    }
+
+    /** "11.5 (firefox)": the reference the pair was held against, which browser's it was. */
+    private static String referenceUsed(Results.FileTransfer transfer, List<Results.ChannelReference> references) {
+        return references.stream().filter(r -> r.browser() != null && r.browser().equals(transfer.referenceBrowser()))
+                .findFirst().map(r -> megabytesPerSecond(r.median()) + " (" + r.browser() + ")").orElse(NOT_AVAILABLE);
+    }
+
+    /** MB/s as {@link ReportWriter#megabytesPerSecond} writes them, or n/a. */
+    private static String megabytesPerSecond(Double perSecond) {
+        return perSecond == null ? NOT_AVAILABLE : ReportWriter.megabytesPerSecond(perSecond);
     }
 
     /** "chromium -> firefox". */

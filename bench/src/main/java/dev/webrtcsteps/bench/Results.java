@@ -116,11 +116,13 @@ public final class Results {
     }
 
     /**
-     * Scenario 4: from "click" to "data channel open" in real browsers, and files sent between them;
-     * {@code failure}: why setup times could not be measured (null if they all were), for the whole scenario or
-     * one browser, so that a missing browser costs the run its own figures, not all the others.
+     * Scenario 4: from "click" to "data channel open" in real browsers, and files sent between them, each pair held
+     * against the {@code references} of its browsers; {@code failure}: why setup times could not be measured (null
+     * if they all were), for the whole scenario or one browser, so that a missing browser costs the run its own
+     * figures, not all the others.
      */
-    public record BrowserResults(List<BrowserTiming> timings, List<FileTransfer> transfers, String failure) {
+    public record BrowserResults(List<BrowserTiming> timings, List<ChannelReference> references,
+            List<FileTransfer> transfers, String failure) {
     }
 
     /** {@code page}: "step1" (both peers in one page, the lower bound) or "step3" (two pages, through the server). */
@@ -132,9 +134,21 @@ public final class Results {
      * to one in the {@code receiver} browser: {@code megabytesPerSecond}, each run's rate in MB/s (MB = 10^6 bytes),
      * from the sender choosing the file to its page saying "done", once the receiver had checked the SHA-256;
      * {@code runs} of them, their {@code median} and {@code best} (null if none). {@code failure}: why the pair
-     * stopped short of the runs asked for (null if it did not).
+     * stopped short of the runs asked for (null if it did not). {@code referenceBrowser}: the one of the two whose
+     * {@link ChannelReference} was slower, and {@code ratioToReference} the median over that reference's median
+     * (null if either is missing): what step 3's page makes of what the browsers can do, whatever the machine.
      */
     public record FileTransfer(String sender, String receiver, long bytes, int runs, Double median, Double best,
+            List<Double> megabytesPerSecond, String failure, String referenceBrowser, Double ratioToReference) {
+    }
+
+    /**
+     * What one browser's data channels manage on this machine with no app code: {@code bytes} from memory, sent
+     * as step 3's page sends a file (same chunks, same backpressure) between two RTCPeerConnections in one page,
+     * received and only counted. Each run's rate in MB/s, from the first send to the last byte received; their
+     * {@code median} and {@code best} (null if none); {@code failure} as for {@link FileTransfer}.
+     */
+    public record ChannelReference(String browser, long bytes, int runs, Double median, Double best,
             List<Double> megabytesPerSecond, String failure) {
     }
 

@@ -25,7 +25,8 @@ class GoalsTest {
                 server(Bench.WS_FLOOR, 16_000, GENERATOR_BOUND, 5.0, 80.0, 19_000, null)));
         Map<String, Results.Goal> goals = Bench.goals(pinned, new Results.BrowserResults(List.of(
                 new Results.BrowserTiming("firefox", "step1", 3, 100, 110, List.of()),
-                new Results.BrowserTiming("firefox", "step3", 3, 160, 170, List.of())), List.of(), null)).stream()
+                new Results.BrowserTiming("firefox", "step3", 3, 160, 170, List.of())), List.of(), List.of(), null))
+                .stream()
                 .collect(Collectors.toMap(Results.Goal::name, Function.identity()));
 
         Results.Goal capacity = goals.get("Capacity");

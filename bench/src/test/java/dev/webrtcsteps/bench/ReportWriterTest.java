@@ -45,6 +45,10 @@ class ReportWriterTest {
         assertEquals(41.25, read.browser().transfers().get(0).median());
         assertEquals(List.of(44.5, 41.25, 38.0), read.browser().transfers().get(0).megabytesPerSecond());
         assertNull(read.browser().transfers().get(2).best());
+        assertEquals(List.of(40.0, 41.0), read.browser().references().get(1).megabytesPerSecond());
+        assertEquals("firefox", read.browser().transfers().get(1).referenceBrowser());
+        assertEquals(0.5, read.browser().transfers().get(1).ratioToReference());
+        assertNull(read.browser().transfers().get(2).ratioToReference());
     }
 
     @Test
@@ -100,10 +104,16 @@ class ReportWriterTest {
                 () -> assertOrder(markdown, "## Browser", "## File transfer", "## Cluster"),
                 () -> assertContains(markdown, "MB/s: 10^6 bytes a second."),
                 () -> assertContains(markdown, "File size: 100.0 MiB."),
-                () -> assertContains(markdown, "| Pair (sender -> receiver) | Runs | Median (MB/s) | Best (MB/s) |\n"),
-                () -> assertContains(markdown, "| chromium -> chromium | 3 | 41.3 | 44.5 |\n"),
-                () -> assertContains(markdown, "| chromium -> firefox | 1 | 20.0 | 20.0 |\n"),
-                () -> assertContains(markdown, "| firefox -> chromium | 0 | n/a | n/a |\n"),
+                () -> assertContains(markdown, "held against the slower of its two browsers' references, since a "
+                        + "file goes no faster than its slower end allows."),
+                () -> assertOrder(markdown, "| Reference (browser) | Runs | Median (MB/s) | Best (MB/s) |\n",
+                        "| chromium | 3 | 50.0 | 52.0 |\n", "| firefox | 2 | 40.0 | 41.0 |\n",
+                        "| Pair (sender -> receiver) | Runs | Median (MB/s) | Best (MB/s) | Slower browser's reference "
+                                + "(MB/s) | Median / reference |\n"),
+                () -> assertContains(markdown, "| chromium -> chromium | 3 | 41.3 | 44.5 | 50.0 (chromium) | 0.83 |\n"),
+                () -> assertContains(markdown, "| chromium -> firefox | 1 | 20.0 | 20.0 | 40.0 (firefox) | 0.50 |\n"),
+                () -> assertContains(markdown, "| firefox -> chromium | 0 | n/a | n/a | 40.0 (firefox) | n/a |\n"),
+                () -> assertContains(markdown, "_Reference firefox: run 3 of 3 failed: no end after 420000 ms_"),
                 () -> assertContains(markdown, "_chromium -> firefox: run 2 of 3 failed: the file ended interrupted: "
                         + "not sent: the connection to receiver closed_"),
                 () -> assertContains(markdown, "_firefox -> chromium: not launched: firefox is not installed_"),
@@ -215,7 +225,7 @@ class ReportWriterTest {
     void browsersThatCouldNotRunSayWhy() throws IOException {
         Results.Report report = report();
         ReportWriter.write(new Results.Report(report.startedAt(), report.durationSeconds(), report.machine(),
-                report.pinning(), report.passes(), new Results.BrowserResults(List.of(), List.of(),
+                report.pinning(), report.passes(), new Results.BrowserResults(List.of(), List.of(), List.of(),
                         "chromium is not installed"), report.goals(), report.cluster()), directory);
 
         String markdown = Files.readString(directory.resolve("report.md"));
@@ -229,7 +239,8 @@ class ReportWriterTest {
         Results.BrowserResults browser = report.browser();
         ReportWriter.write(new Results.Report(report.startedAt(), report.durationSeconds(), report.machine(),
                 report.pinning(), report.passes(), new Results.BrowserResults(browser.timings().subList(0, 2),
-                        browser.transfers().subList(0, 1), "firefox step3 run 2 failed:\n  Timeout 30000ms exceeded."),
+                        browser.references().subList(0, 1), browser.transfers().subList(0, 1),
+                        "firefox step3 run 2 failed:\n  Timeout 30000ms exceeded."),
                 report.goals(), report.cluster()), directory);
 
         String markdown = Files.readString(directory.resolve("report.md"));
@@ -238,7 +249,8 @@ class ReportWriterTest {
                 () -> assertFalse(markdown.contains("| firefox |"), markdown),
                 () -> assertContains(markdown, "_Not measured in this run: firefox step3 run 2 failed: Timeout 30000ms "
                         + "exceeded._"),
-                () -> assertContains(markdown, "| chromium -> chromium | 3 | 41.3 | 44.5 |"));
+                () -> assertContains(markdown, "| chromium -> chromium | 3 | 41.3 | 44.5 | 50.0 (chromium) | 0.83 |"),
+                () -> assertFalse(markdown.contains("| firefox | 2 |"), markdown));
     }
 
     @Test
@@ -323,12 +335,16 @@ class ReportWriterTest {
                 new Results.BrowserTiming("chromium", "step1", 5, 55.0, 70.0, List.of(50.0, 55.0, 70.0)),
                 new Results.BrowserTiming("chromium", "step3", 5, 110.0, 150.0, List.of(100.0, 110.0, 150.0)),
                 new Results.BrowserTiming("firefox", "step1", 5, 80.0, 95.5, List.of(80.0, 95.5))), List.of(
+                new Results.ChannelReference("chromium", 100 * mib, 3, 50.0, 52.0, List.of(49.0, 50.0, 52.0), null),
+                new Results.ChannelReference("firefox", 100 * mib, 2, 40.0, 41.0, List.of(40.0, 41.0),
+                        "run 3 of 3 failed: no end after\n420000 ms")), List.of(
                 new Results.FileTransfer("chromium", "chromium", 100 * mib, 3, 41.25, 44.5, List.of(44.5, 41.25, 38.0),
-                        null),
+                        null, "chromium", 0.83),
                 new Results.FileTransfer("chromium", "firefox", 100 * mib, 1, 20.0, 20.0, List.of(20.0),
-                        "run 2 of 3 failed: the file ended interrupted:\nnot sent: the connection to receiver closed"),
+                        "run 2 of 3 failed: the file ended interrupted:\nnot sent: the connection to receiver closed",
+                        "firefox", 0.5),
                 new Results.FileTransfer("firefox", "chromium", 100 * mib, 0, null, null, List.of(),
-                        "not launched: firefox is not installed")), null);
+                        "not launched: firefox is not installed", "firefox", null)), null);
         List<Results.Goal> goals = List.of(
                 new Results.Goal("Capacity", "19,000 users", "10,000 users, 5.9 KiB heap each", 0.59, false,
                         "9,000 users short"),
