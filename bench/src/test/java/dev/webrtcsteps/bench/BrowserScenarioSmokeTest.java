@@ -13,7 +13,7 @@ import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
- * The browser scenario's file transfers, tiny: step 3's real page in the selected browsers sends 1 MiB each way
+ * The browser scenario's file transfers, tiny: step 3's real page in the selected browsers sends 256 KiB each way
  * between every two of them, and each browser's raw data channel gives its reference, so that the benchmark's
  * figures (docs/files.md#how-fast) keep coming from the page as it is.
  */
@@ -26,7 +26,7 @@ class BrowserScenarioSmokeTest {
     @Test
     void everyPairSendsAFileAndEveryBrowserGivesItsReference() throws Exception {
         List<BrowserKind> browsers = BrowserKind.selected().toList();
-        Results.BrowserResults results = BrowserSetup.measure(0, 1, 1024 * 1024, browsers, logs);
+        Results.BrowserResults results = BrowserSetup.measure(0, 1, 256 * 1024, browsers, logs);
 
         assertEquals(browsers.size(), results.references().size());
         for (Results.ChannelReference reference : results.references()) {

@@ -18,7 +18,6 @@ import dev.webrtcsteps.testing.EachBrowser;
 import dev.webrtcsteps.testing.EachBrowserPair;
 import java.io.IOException;
 import java.io.InputStream;
-import java.io.RandomAccessFile;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.security.DigestInputStream;
@@ -30,19 +29,15 @@ import java.util.Map;
 import java.util.Random;
 import java.util.concurrent.TimeUnit;
 import java.util.regex.Pattern;
-import java.util.stream.Stream;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
-import org.junit.jupiter.params.ParameterizedTest;
-import org.junit.jupiter.params.provider.Arguments;
-import org.junit.jupiter.params.provider.MethodSource;
 
 /**
  * Files sent peer to peer in step 3's page (files.js), in Chromium, Firefox and between the two: whole and checked
- * while the chat goes on, with bounded backpressure, cancelled from either side, ended clearly when a peer leaves,
- * refused over a limit, and refused when damaged.
+ * while the chat goes on, with bounded backpressure; refused over a limit, and when damaged; what a hostile page
+ * opens. How a transfer ends early is in {@link Step3FileEndingsTest}.
  */
 @Timeout(value = 180, unit = TimeUnit.SECONDS)
 class Step3FileTest {
@@ -56,7 +51,7 @@ class Step3FileTest {
      * after each send (when it is highest); the files a page offers for saving, by their address; and, on request, a
      * chunk damaged on its way out.
      */
-    private static final String FILE_PROBE = """
+    static final String FILE_PROBE = """
             (() => {
               const files = window.__files = { mostQueued: 0, sends: 0, blobs: new Map(), damageNext: false };
               const send = RTCDataChannel.prototype.send;
@@ -101,8 +96,6 @@ class Step3FileTest {
     static Path folder;
     private static Path aliceFile;
     private static Path bobFile;
-    /** A gigabyte of zeros (sparse on disk): long enough to act on a transfer while it runs. */
-    private static Path longFile;
 
     private int rooms;
 
@@ -110,10 +103,6 @@ class Step3FileTest {
     static void makeFiles() throws IOException {
         aliceFile = randomFile("from-alice.bin", 25 * MIB, 1);
         bobFile = randomFile("from-bob.bin", 25 * MIB, 2);
-        longFile = folder.resolve("long.iso");
-        try (RandomAccessFile file = new RandomAccessFile(longFile.toFile(), "rw")) {
-            file.setLength(1024L * MIB);
-        }
     }
 
     /**
@@ -179,90 +168,6 @@ class Step3FileTest {
             assertTrue(((Number) progress.get("theirs")).intValue() >= 3, user.name() + " saw the receiving progress: " + progress);
         }
         chat(bob, alice, "got it, thanks");
-    }
-
-    /** Each selected browser with itself, then Chromium to Firefox and Firefox to Chromium: who sends matters. */
-    static Stream<Arguments> eachWay() {
-        return BrowserKind.selectedPairs().flatMap(pair -> pair.get()[0] == pair.get()[1] ? Stream.of(pair)
-                : Stream.of(pair, Arguments.of(pair.get()[1], pair.get()[0])));
-    }
-
-    /**
-     * Bob cancels a file on its way to him, then Alice cancels another one: both sides say who did, every file
-     * channel closes, and Alice's page sends nothing more.
-     */
-    @ParameterizedTest(name = "{0} to {1}")
-    @MethodSource("eachWay")
-    void eitherSideCancels(BrowserKind aliceBrowser, BrowserKind bobBrowser) {
-        String room = newRoom();
-        PageUser alice = join(aliceBrowser, "Alice", room, "");
-        PageUser bob = join(bobBrowser, "Bob", room, "");
-        chat(alice, bob, "a long one");
-        bob.person(alice).locator("button").click();
-
-        alice.page().locator("#file-input").setInputFiles(longFile);
-        Locator bobGets = bob.conversationWith(alice).and(bob.page().locator(".file.theirs")).last();
-        assertThat(bobGets.locator(".status")).hasText(Pattern.compile("^[1-9].* of 1 GiB$")); // on its way
-        bobGets.locator(".cancel").click();
-        assertThat(bobGets).hasAttribute("data-state", "cancelled");
-        assertThat(bobGets.locator(".status")).hasText("you cancelled it");
-        Locator aliceSends = alice.conversationWith(bob).and(alice.page().locator(".file.mine")).last();
-        assertThat(aliceSends).hasAttribute("data-state", "cancelled");
-        assertThat(aliceSends.locator(".status")).hasText("Bob cancelled it");
-        assertThat(aliceSends.locator("progress, .cancel")).hasCount(0);
-
-        alice.page().locator("#file-input").setInputFiles(longFile);
-        Locator aliceSendsAgain = alice.conversationWith(bob).and(alice.page().locator(".file.mine")).last();
-        assertThat(aliceSendsAgain.locator(".status")).hasText(Pattern.compile("^[1-9].* of 1 GiB$"));
-        aliceSendsAgain.locator(".cancel").click();
-        assertThat(aliceSendsAgain.locator(".status")).hasText("you cancelled it");
-        Locator bobGetsAgain = bob.conversationWith(alice).and(bob.page().locator(".file.theirs")).nth(1);
-        assertThat(bobGetsAgain.locator(".status")).hasText("Alice cancelled it");
-        assertThat(bob.page().locator(".save")).hasCount(0);
-
-        for (PageUser user : List.of(alice, bob)) { // every file channel closes, on both sides
-            user.page().waitForFunction("() => [...window.__probe.channels, ...window.__probe.remoteChannels]"
-                    + ".filter((c) => c.label === 'file').every((c) => c.readyState === 'closed')");
-        }
-        assertEquals(2, ((Number) bob.page().evaluate("() => window.__probe.remoteChannels.length")).intValue());
-        Object sends = alice.page().evaluate("() => window.__files.sends");
-        chat(bob, alice, "the chat goes on");
-        chat(alice, bob, "it does");
-        assertEquals(sends, alice.page().evaluate("() => window.__files.sends"), "Alice's page sent nothing more of the files");
-    }
-
-    /** A receiver who leaves, then a sender who leaves: the other side says so, and no bar is left standing. */
-    @ParameterizedTest(name = "{0} to {1}")
-    @MethodSource("eachWay")
-    void aPeerLeavingMidTransferEndsIt(BrowserKind aliceBrowser, BrowserKind bobBrowser) {
-        String room = newRoom();
-        PageUser alice = join(aliceBrowser, "Alice", room, "");
-        PageUser bob = join(bobBrowser, "Bob", room, "");
-        PageUser carol = join(bobBrowser, "Carol", room, "");
-        chat(alice, bob, "a long one");
-        chat(carol, alice, "one for me too?");
-        bob.person(alice).locator("button").click();
-
-        alice.page().locator("#file-input").setInputFiles(longFile);
-        Locator bobGets = bob.conversationWith(alice).and(bob.page().locator(".file.theirs"));
-        assertThat(bobGets.locator(".status")).hasText(Pattern.compile("^[1-9].* of 1 GiB$"));
-        bob.page().close();
-        Locator aliceSends = alice.conversationWith(bob).and(alice.page().locator(".file.mine"));
-        assertThat(aliceSends).hasAttribute("data-state", "interrupted");
-        assertThat(aliceSends.locator(".status")).containsText("not sent: ");
-        assertThat(aliceSends.locator(".status")).containsText("Bob");
-        assertThat(aliceSends.locator("progress")).hasCount(0);
-
-        alice.person(carol).locator("button").click();
-        alice.page().locator("#file-input").setInputFiles(longFile);
-        Locator carolGets = carol.conversationWith(alice).and(carol.page().locator(".file.theirs"));
-        assertThat(carolGets.locator(".status")).hasText(Pattern.compile("^[1-9].* of 1 GiB$"));
-        alice.page().close();
-        // At once, as a page that goes away hangs up; or, for Firefox left by Chromium, which does not hear it, once
-        // ICE has found Alice's page gone for 5 s (about 15 s in all).
-        assertThat(carolGets).hasAttribute("data-state", "interrupted", new LocatorAssertions.HasAttributeOptions().setTimeout(25_000));
-        assertThat(carolGets.locator(".status")).containsText("before the whole file came");
-        assertThat(carolGets.locator("progress, .save")).hasCount(0);
     }
 
     /**
@@ -441,6 +346,11 @@ class Step3FileTest {
     }
 
     private PageUser join(BrowserKind browser, String name, String room, String more) {
+        return join(browsers, app, browser, name, room, more);
+    }
+
+    /** A user of step 3's page with the probes of {@link PageUser} and {@link #FILE_PROBE}, with {@code more} in its address. */
+    static PageUser join(Browsers browsers, AppServer app, BrowserKind browser, String name, String room, String more) {
         Page page = browsers.newPage(browser);
         page.context().addInitScript(FILE_PROBE);
         page.context().addInitScript(PageUser.probeScript());
