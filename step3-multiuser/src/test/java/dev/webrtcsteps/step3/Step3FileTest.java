@@ -147,11 +147,14 @@ class Step3FileTest {
         Locator bobGot = bob.conversationWith(alice).and(bob.page().locator(".file.theirs"));
         assertThat(bobGot).containsText("from-alice.bin");
         assertThat(bobGot).containsText("25 MiB, application/octet-stream");
-        assertThat(bobGot).hasAttribute("data-state", "done", new LocatorAssertions.HasAttributeOptions().setTimeout(90_000));
-        assertThat(aliceSent).hasAttribute("data-state", "done");
-        assertThat(aliceSent.locator(".status")).hasText("delivered to Bob, checked");
         Locator aliceGot = alice.conversationWith(bob).and(alice.page().locator(".file.theirs"));
+        assertThat(bobGot).hasAttribute("data-state", "done", new LocatorAssertions.HasAttributeOptions().setTimeout(90_000));
         assertThat(aliceGot).hasAttribute("data-state", "done", new LocatorAssertions.HasAttributeOptions().setTimeout(90_000));
+        // Bob's answer reaches Alice's page behind the rest of his file, which her page reads and hashes first.
+        assertThat(aliceSent).hasAttribute("data-state", "done", new LocatorAssertions.HasAttributeOptions().setTimeout(30_000));
+        assertThat(aliceSent.locator(".status")).hasText("delivered to Bob, checked");
+        assertThat(bob.conversationWith(alice).and(bob.page().locator(".file.mine"))).hasAttribute("data-state", "done",
+                new LocatorAssertions.HasAttributeOptions().setTimeout(30_000));
 
         assertSaved(bob, bobGot, aliceFile);
         assertSaved(alice, aliceGot, bobFile);
