@@ -4,6 +4,7 @@
     connections: 0, offers: 0, sockets: 0, tokensInUrls: 0, holding: false, held: [], dropReceipts: false, fingerprints: 0, certificateLookups: 0, pendingHashes: 0,
     peerConnections: [], channels: [], // in the order the page made them, for a test to act as a hostile peer
     remoteChannels: [], // those the page's peers opened to it
+    loseNextFileChannel: false, lostChannels: [], // a file's channel the page never sees, as if lost on its way
   };
   const peerConnections = probe.peerConnections;
   window.__probe = probe;
@@ -15,7 +16,14 @@
       super(...args);
       probe.connections += 1;
       peerConnections.push(this);
-      super.addEventListener('datachannel', ({ channel }) => probe.remoteChannels.push(channel));
+      super.addEventListener('datachannel', (event) => { // before the page's own listener
+        probe.remoteChannels.push(event.channel);
+        if (probe.loseNextFileChannel && event.channel.label === 'file') {
+          probe.loseNextFileChannel = false;
+          probe.lostChannels.push(event.channel);
+          event.stopImmediatePropagation();
+        }
+      });
     }
 
     setLocalDescription(...args) {
@@ -42,7 +50,7 @@
   // Count the checks of a peer's certificate: each looks the certificate up, then hashes it if there is one. When
   // a test sees a lookup and no hash pending, the check has run: the page resumes before the test's next look.
   const nativeLookup = window.RTCDtlsTransport?.prototype.getRemoteCertificates;
-  if (nativeLookup) {
+  if (nativeLookup && window.SubtleCrypto) { // neither in a page that is not a secure context
     RTCDtlsTransport.prototype.getRemoteCertificates = function getRemoteCertificates(...args) {
       const certificates = nativeLookup.apply(this, args);
       probe.certificateLookups += 1;

@@ -2,11 +2,13 @@
 // createDataChannel on a connection that is up announces the channel to the other side in-band, with no offer and
 // no server. So a file never waits in the chat channel's queue, and a chat message never waits behind a file.
 //
-// On a file's channel the sender sends a header {type: 'file', name, size, mime} (JSON text), the file in binary
+// On a file's channel the sender sends a header {type: 'file', id, attempt, name, size, mime} (JSON text). The
+// receiver answers {type: 'accept'}, or {type: 'refused', limit} if the file is over its page's limit,
+// {type: 'refused', busy: true} if it takes no more files now. Once accepted, the sender sends the file in binary
 // chunks of 16 KiB (the last one may be shorter), then {type: 'end', sha256}. The receiver answers
-// {type: 'received'} once the SHA-256 of what came matches, or {type: 'damaged'}; or {type: 'refused', limit} if
-// the file is over its page's limit, {type: 'refused', busy: true} if it takes no more files now. Either side may
-// send {type: 'cancel'}. Whoever sends the last word closes the channel once it is sent.
+// {type: 'received'} once the SHA-256 of what came matches, or {type: 'damaged'}. Either side may send
+// {type: 'cancel'}. Whoever sends the last word closes the channel once it is sent. A header with no answer is sent
+// again on a new channel (same id, next attempt), which takes the place of the one before.
 import { sha256 } from './sha256.js';
 
 /** Bytes in one message: Chromium and Firefox both deliver a message this size whole, to each other too. */
@@ -17,6 +19,10 @@ export const MOST_QUEUED = 1024 * 1024;
 const READ_BYTES = 256 * 1024;
 /** when it has not, it waits until the channel has sent all but LOW_WATER (the bufferedamountlow event). */
 const LOW_WATER = 256 * 1024;
+/** A page answers a file's header at once: without an answer for this long, the sender tries a new channel, */
+const ANSWER_WAIT_MS = 3000;
+/** up to this many in all. */
+const ATTEMPTS = 3;
 /** Files going one way between two people at once: more wait their turn at the sender, or are refused. */
 const MAX_AT_ONCE = 8;
 /** The largest file a page sends or takes: 2 GiB, or ?max-file-mib=N in the page's address. */
@@ -63,70 +69,60 @@ export function sendFile(peer, file) {
 
 function startSending(peer, transfer, file) {
   transfer.start = undefined;
-  let channel;
-  try {
-    channel = peer.pc.createDataChannel('file'); // reliable and ordered, like the chat channel
-  } catch (error) {
-    transfer.end('failed', `not sent: ${error.message}`); // say, the connection has no stream left for it
-    return;
-  }
-  channel.binaryType = 'arraybuffer';
-  channel.bufferedAmountLowThreshold = LOW_WATER;
-  transfer.channel = channel;
+  const header = { type: 'file', id: randomId(), name: cut(file.name, MAX_NAME_CHARACTERS), size: file.size, mime: cut(file.type, MAX_TYPE_CHARACTERS) };
+  const unanswered = []; // channels tried before: kept open until one answers, so that each new one gets a stream of its own
+  transfer.onEnd(() => unanswered.forEach((channel) => channel.close()));
   transfer.show('waiting', `waiting for ${peer.name}…`);
   transfer.watch();
+  offer(1);
 
-  let wake = () => {}; // the sender waits for one of these: the queue is low again, or the channel closed
-  channel.addEventListener('bufferedamountlow', () => wake());
-  let queued = 0; // bytes of the file handed to the channel: those not sent yet are in its bufferedAmount
-  /** Backpressure: waits until the channel has room for `bytes` more. False if the transfer ended meanwhile. */
-  async function roomFor(bytes) {
-    while (channel.bufferedAmount + bytes > MOST_QUEUED) {
-      transfer.progress(queued - channel.bufferedAmount);
-      await new Promise((resolve) => { wake = resolve; });
-      if (transfer.ended) return false;
-    }
-    return true;
-  }
-  let endSent = false;
-
-  channel.addEventListener('open', async () => {
-    if (transfer.ended) return; // cancelled before the channel opened
-    const hash = sha256();
+  /**
+   * Opens a channel for the file and sends the header on it. Without an answer in ANSWER_WAIT_MS it tries a new
+   * channel: a channel opened just after another one closed can be lost on its way to Firefox (which may still be
+   * closing the stream the new one reuses) and never show up there.
+   */
+  function offer(attempt) {
+    let channel;
     try {
-      const header = { type: 'file', name: cut(file.name, MAX_NAME_CHARACTERS), size: file.size, mime: cut(file.type, MAX_TYPE_CHARACTERS) };
-      channel.send(JSON.stringify(header));
-      transfer.progress(0, 'sending');
-      while (queued < file.size) {
-        if (!await roomFor(READ_BYTES)) return;
-        const block = new Uint8Array(await file.slice(queued, queued + READ_BYTES).arrayBuffer());
-        if (transfer.ended) return;
-        if (block.length === 0) throw new Error('the file got shorter while it was being sent');
-        for (let at = 0; at < block.length; at += CHUNK_BYTES) {
-          const chunk = block.subarray(at, at + CHUNK_BYTES);
-          hash.update(chunk);
-          channel.send(chunk);
-        }
-        queued += block.length;
-        transfer.progress(queued - channel.bufferedAmount);
-      }
-      const end = JSON.stringify({ type: 'end', sha256: hash.hex() });
-      if (!await roomFor(end.length)) return;
-      channel.send(end);
-      endSent = true;
-      transfer.lastLeg(); // too late to cancel: it is theirs to check
-      transfer.progress(queued - channel.bufferedAmount, 'checking', `sent; ${peer.name} is checking it…`);
+      channel = peer.pc.createDataChannel('file'); // reliable and ordered, like the chat channel
     } catch (error) {
-      if (channel.readyState !== 'open') transfer.end('interrupted', `not sent: the connection to ${peer.name} closed`);
-      else transfer.end('failed', `not sent: ${error.message}`);
+      transfer.end('failed', `not sent: ${error.message}`); // say, the connection has no stream left for it
+      return;
     }
-  });
+    channel.binaryType = 'arraybuffer';
+    channel.bufferedAmountLowThreshold = LOW_WATER;
+    if (transfer.channel) unanswered.push(transfer.channel);
+    transfer.channel = channel;
+    const current = () => transfer.channel === channel && !transfer.ended; // the newest channel is the file's
+    let waiting;
+    channel.addEventListener('open', () => {
+      if (!current()) return;
+      channel.send(JSON.stringify({ ...header, attempt }));
+      waiting = setTimeout(() => {
+        if (!current()) return;
+        if (attempt < ATTEMPTS) offer(attempt + 1);
+        else transfer.end('failed', `not sent: ${peer.name}'s page did not answer`);
+      }, ANSWER_WAIT_MS);
+    });
+    channel.addEventListener('message', ({ data }) => {
+      if (!current()) return;
+      clearTimeout(waiting);
+      answer(channel, control(data));
+    });
+    channel.addEventListener('close', () => {
+      if (current()) transfer.end('interrupted', `not sent: the connection to ${peer.name} closed`);
+    });
+  }
 
-  channel.addEventListener('message', ({ data }) => {
-    const message = control(data);
+  let stream; // the sending, once the peer's page accepted the file
+  /** What the peer's page says on the file's channel. */
+  function answer(channel, message) {
     if (!message) return;
     transfer.heard();
-    if (message.type === 'received' && endSent) {
+    if (message.type === 'accept' && !stream) {
+      unanswered.splice(0).forEach((each) => each.close());
+      stream = send(channel);
+    } else if (message.type === 'received' && stream?.endSent) {
       transfer.end('done', `delivered to ${peer.name}, checked`);
     } else if (message.type === 'damaged') {
       transfer.end('failed', `arrived damaged at ${peer.name}'s page, which did not keep it`);
@@ -136,12 +132,62 @@ function startSending(peer, transfer, file) {
     } else if (message.type === 'cancel') {
       transfer.end('cancelled', `${peer.name} cancelled it`);
     }
-  });
-  channel.addEventListener('close', () => {
-    transfer.end('interrupted', `not sent: the connection to ${peer.name} closed`);
-    wake();
-  });
-  channel.addEventListener('bufferedamountlow', () => transfer.heard());
+  }
+
+  /** Sends the file's bytes and its SHA-256 on `channel`, never more than MOST_QUEUED queued. */
+  function send(channel) {
+    const sending = { endSent: false };
+    let wake = () => {}; // the sender waits for one of these: the queue is low again, or the channel closed
+    channel.addEventListener('bufferedamountlow', () => {
+      transfer.heard();
+      wake();
+    });
+    channel.addEventListener('close', () => wake());
+    let queued = 0; // bytes of the file handed to the channel: those not sent yet are in its bufferedAmount
+    /** Backpressure: waits until the channel has room for `bytes` more. False if the transfer ended meanwhile. */
+    async function roomFor(bytes) {
+      while (channel.bufferedAmount + bytes > MOST_QUEUED) {
+        transfer.progress(queued - channel.bufferedAmount);
+        await new Promise((resolve) => { wake = resolve; });
+        if (transfer.ended) return false;
+      }
+      return true;
+    }
+    (async () => {
+      const hash = sha256();
+      try {
+        transfer.progress(0, 'sending');
+        while (queued < file.size) {
+          if (!await roomFor(READ_BYTES)) return;
+          const block = new Uint8Array(await file.slice(queued, queued + READ_BYTES).arrayBuffer());
+          if (transfer.ended) return;
+          if (block.length === 0) throw new Error('the file got shorter while it was being sent');
+          for (let at = 0; at < block.length; at += CHUNK_BYTES) {
+            const chunk = block.subarray(at, at + CHUNK_BYTES);
+            hash.update(chunk);
+            channel.send(chunk);
+          }
+          queued += block.length;
+          transfer.progress(queued - channel.bufferedAmount);
+        }
+        const end = JSON.stringify({ type: 'end', sha256: hash.hex() });
+        if (!await roomFor(end.length)) return;
+        channel.send(end);
+        sending.endSent = true;
+        transfer.lastLeg(); // too late to cancel: it is theirs to check
+        transfer.progress(queued - channel.bufferedAmount, 'checking', `sent; ${peer.name} is checking it…`);
+      } catch (error) {
+        if (channel.readyState !== 'open') transfer.end('interrupted', `not sent: the connection to ${peer.name} closed`);
+        else transfer.end('failed', `not sent: ${error.message}`);
+      }
+    })();
+    return sending;
+  }
+}
+
+/** An id for a file, the same on each channel tried for it (crypto.randomUUID needs a secure context). */
+function randomId() {
+  return [...crypto.getRandomValues(new Uint8Array(12))].map((byte) => byte.toString(16).padStart(2, '0')).join('');
 }
 
 /** Bytes of received files on their way to this page (at their announced sizes), all peers together. */
@@ -189,6 +235,7 @@ export function receiveFile(peer, channel) {
       channel.close(); // not from this page's code
       return;
     }
+    if (!offeredAgain(header)) return;
     const busy = receiving(peer).length >= MAX_AT_ONCE || comingBytes + Math.min(header.size, FILE_LIMIT) > COMING_BYTES;
     if (busy) {
       console.warn(`Refused a file from ${peer.name}: this page is taking as many files as it can just now`);
@@ -201,6 +248,7 @@ export function receiveFile(peer, channel) {
       mime: typeof header.mime === 'string' ? cleanName(cut(header.mime, MAX_TYPE_CHARACTERS)) : '',
     });
     transfer.channel = channel;
+    transfer.offered = { id: header.id, attempt: header.attempt };
     if (header.size > FILE_LIMIT) {
       transfer.sayLast({ type: 'refused', limit: FILE_LIMIT });
       transfer.end('refused', `refused: this page takes files up to ${formatBytes(FILE_LIMIT)}`);
@@ -214,6 +262,29 @@ export function receiveFile(peer, channel) {
       folded = [];
     });
     transfer.progress(0, 'receiving');
+    channel.send(JSON.stringify({ type: 'accept' }));
+  }
+
+  /**
+   * A file offered again, on a new channel, because its sender heard no answer on the last one: that one's line
+   * goes, this one takes its place. False if the header is not one this page's code would send.
+   */
+  function offeredAgain(header) {
+    if (header.id === undefined) return true;
+    if (typeof header.id !== 'string' || header.id.length > 64 || !Number.isSafeInteger(header.attempt)) {
+      refused = true;
+      channel.close();
+      return false;
+    }
+    const earlier = [...peer.transfers].find((each) => !each.mine && each.offered?.id === header.id);
+    if (!earlier) return true;
+    if (earlier.started || earlier.offered.attempt >= header.attempt) { // its bytes came on the other channel
+      refused = true;
+      channel.close();
+      return false;
+    }
+    earlier.withdraw();
+    return true;
   }
 
   /** A chunk: 16 KiB, or fewer for the last one only, so a file of n bytes is at most n / 16 Ki + 1 parts. */
@@ -226,6 +297,7 @@ export function receiveFile(peer, channel) {
       return;
     }
     received += chunk.byteLength;
+    transfer.started = true;
     hash.update(new Uint8Array(chunk));
     parts.push(chunk);
     partsBytes += chunk.byteLength;
@@ -353,19 +425,25 @@ function newTransfer(peer, { mine, name, size, mime }) {
     onEnd(action) {
       endings.push(action);
     },
-    end(state, text) {
+    end(state, text, { quietly = false } = {}) {
       if (transfer.ended) return;
       transfer.ended = true;
       clearInterval(quiet);
       peer.transfers.delete(transfer);
       transfer.show(state, text);
-      announce(`${name}: ${text}`);
+      if (!quietly) announce(`${name}: ${text}`);
       cancel.remove();
       if (state === 'done') bar.value = bar.max;
       else bar.remove(); // ended short of the end: no bar left standing at 63%
       if (!saidLast) transfer.channel?.close();
       endings.forEach((action) => action());
       if (mine && sending(peer).length < MAX_AT_ONCE) [...peer.transfers].find((each) => each.start)?.start(); // the next in line
+    },
+    /** Ends it without a word, and without its line: another channel carries the same file. */
+    withdraw() {
+      transfer.end('withdrawn', '', { quietly: true });
+      item.remove();
+      peer.conversation.files -= 1;
     },
     /** Tells the other side how it ends (the channel closes once it is sent): then end() here. */
     sayLast(message) {
