@@ -168,8 +168,9 @@ class OneRedisTest extends ClusterBehaviour {
 
     @Test
     void metricsCountUsersJoinsSignalsHereAndAcrossNodesRefusalsRedisAndNodes() {
-        NodeProcess a = node("a");
-        NodeProcess b = node("b");
+        String redis = freshRedisUrl(); // cluster_nodes would count other tests' stopped nodes too, for a while
+        NodeProcess a = nodeOf(redis, "a");
+        NodeProcess b = nodeOf(redis, "b");
         String room = room();
         Welcomed ann = closing(a.join(room, "name=Ann"));
         Welcomed amy = closing(a.join(room, "name=Amy"));

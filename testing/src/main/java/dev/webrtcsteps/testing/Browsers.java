@@ -57,7 +57,8 @@ public final class Browsers implements BeforeEachCallback, AfterEachCallback {
         BrowserContext context = browser.newContext();
         boolean traced = kind == BrowserKind.CHROMIUM;
         if (traced) {
-            context.tracing().start(new Tracing.StartOptions().setScreenshots(true).setSnapshots(true));
+            // DOM snapshots at each action; no screencast, whose frames cost CPU all along (a failure keeps a screenshot).
+            context.tracing().start(new Tracing.StartOptions().setSnapshots(true));
         }
         context.addInitScript(CSP_WATCH);
         Page page = context.newPage();
