@@ -207,8 +207,8 @@ class Step3FileTest {
         assertThat(bob.page().locator(".save")).hasCount(0);
         assertThat(bobFiles.last().locator(".file-name")).hasText("<img src=x onerror=alert(1)>.txt");
 
-        // A file's channel lost on its way (so it goes, now and then, from Chromium to a Firefox that is still closing
-        // the stream it reuses): no answer comes, so Alice's page sends the file again on a new channel.
+        // A file's channel lost on its way (as one was once from Chromium to Firefox, opened right after another had
+        // closed: docs/files.md): no answer comes, so Alice's page offers the file again on a new channel.
         bob.page().evaluate("() => { window.__probe.loseNextFileChannel = true; }");
         alice.page().locator("#file-input").setInputFiles(randomFile("sent-again.bin", 100_000, 6));
         Locator sentAgain = bobFiles.filter(new Locator.FilterOptions().setHasText("sent-again.bin"));
