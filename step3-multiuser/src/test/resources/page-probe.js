@@ -5,6 +5,7 @@
     peerConnections: [], channels: [], // in the order the page made them, for a test to act as a hostile peer
     remoteChannels: [], // those the page's peers opened to it
     loseNextFileChannel: false, lostChannels: [], // a file's channel the page never sees, as if lost on its way
+    busyOnNextFileChannelMs: 0, // the page's main thread held up that long when a file's channel comes, as by other work
   };
   const peerConnections = probe.peerConnections;
   window.__probe = probe;
@@ -22,6 +23,11 @@
           probe.loseNextFileChannel = false;
           probe.lostChannels.push(event.channel);
           event.stopImmediatePropagation();
+        }
+        if (probe.busyOnNextFileChannelMs > 0 && event.channel.label === 'file') {
+          const until = performance.now() + probe.busyOnNextFileChannelMs;
+          probe.busyOnNextFileChannelMs = 0;
+          while (performance.now() < until) { /* a page busy with something else */ }
         }
       });
     }

@@ -2,13 +2,14 @@
 // createDataChannel on a connection that is up announces the channel to the other side in-band, with no offer and
 // no server. So a file never waits in the chat channel's queue, and a chat message never waits behind a file.
 //
-// On a file's channel the sender sends a header {type: 'file', id, attempt, name, size, mime} (JSON text). The
+// On a file's channel the sender sends a header {type: 'file', id, name, size, mime} (JSON text). The
 // receiver answers {type: 'accept'}, or {type: 'refused', limit} if the file is over its page's limit,
 // {type: 'refused', busy: true} if it takes no more files now. Once accepted, the sender sends the file in binary
 // chunks of 16 KiB (the last one may be shorter), then {type: 'end', sha256}. The receiver answers
 // {type: 'received'} once the SHA-256 of what came matches, or {type: 'damaged'}. Either side may send
 // {type: 'cancel'}. Whoever sends the last word closes the channel once it is sent. A header with no answer is sent
-// again on a new channel (same id, next attempt), which takes the place of the one before.
+// again on a new channel (same id): the receiver takes the first offer of a file it sees and closes
+// the others unanswered, the sender sends the file on the channel whose offer was accepted.
 import { sha256 } from './sha256.js';
 
 /** Bytes in one message: Chromium and Firefox both deliver a message this size whole, to each other too. */
@@ -21,7 +22,7 @@ const READ_BYTES = 256 * 1024;
 const LOW_WATER = 256 * 1024;
 /** A page answers a file's header at once: without an answer for this long, the sender tries a new channel, */
 const ANSWER_WAIT_MS = 3000;
-/** up to this many in all. */
+/** up to this many in all; then the silence rule (QUIET_MS) ends it. */
 const ATTEMPTS = 3;
 /** Files going one way between two people at once: more wait their turn at the sender, or are refused. */
 const MAX_AT_ONCE = 8;
@@ -70,16 +71,20 @@ export function sendFile(peer, file) {
 function startSending(peer, transfer, file) {
   transfer.start = undefined;
   const header = { type: 'file', id: randomId(), name: cut(file.name, MAX_NAME_CHARACTERS), size: file.size, mime: cut(file.type, MAX_TYPE_CHARACTERS) };
-  const unanswered = []; // channels tried before: kept open until one answers, so that each new one gets a stream of its own
-  transfer.onEnd(() => unanswered.forEach((channel) => channel.close()));
+  const offers = []; // the channels the file is offered on, until the peer's page accepts it on one
+  transfer.onEnd(() => offers.forEach((channel) => { // ended before an accept: no offer stands
+    if (channel.readyState === 'open') sayLast(channel, { type: 'cancel' });
+    else channel.close();
+  }));
   transfer.show('waiting', `waiting for ${peer.name}…`);
-  transfer.watch();
+  transfer.watch(); // no answer at all for QUIET_MS ends it
   offer(1);
 
   /**
-   * Opens a channel for the file and sends the header on it. Without an answer in ANSWER_WAIT_MS it tries a new
-   * channel: a channel opened just after another one closed can be lost on its way to Firefox (which may still be
-   * closing the stream the new one reuses) and never show up there.
+   * Offers the file on a new channel: the header, once the channel is open. Without an answer in ANSWER_WAIT_MS it
+   * offers it again on another one (up to ATTEMPTS): a channel opened just after another one closed can be lost on
+   * its way, and never show up on the other side (docs/files.md). The offers before stay open, so that each new
+   * channel gets a stream of its own, and the first one accepted is the file's.
    */
   function offer(attempt) {
     let channel;
@@ -91,40 +96,37 @@ function startSending(peer, transfer, file) {
     }
     channel.binaryType = 'arraybuffer';
     channel.bufferedAmountLowThreshold = LOW_WATER;
-    if (transfer.channel) unanswered.push(transfer.channel);
-    transfer.channel = channel;
-    const current = () => transfer.channel === channel && !transfer.ended; // the newest channel is the file's
-    let waiting;
+    offers.push(channel);
+    const again = setTimeout(() => {
+      if (!transfer.ended && !transfer.channel && attempt < ATTEMPTS) offer(attempt + 1);
+    }, ANSWER_WAIT_MS);
     channel.addEventListener('open', () => {
-      if (!current()) return;
-      channel.send(JSON.stringify({ ...header, attempt }));
-      waiting = setTimeout(() => {
-        if (!current()) return;
-        if (attempt < ATTEMPTS) offer(attempt + 1);
-        else transfer.end('failed', `not sent: ${peer.name}'s page did not answer`);
-      }, ANSWER_WAIT_MS);
+      if (!transfer.ended && !transfer.channel) channel.send(JSON.stringify(header));
     });
     channel.addEventListener('message', ({ data }) => {
-      if (!current()) return;
-      clearTimeout(waiting);
+      if (transfer.ended || (transfer.channel && transfer.channel !== channel)) return;
+      clearTimeout(again);
       answer(channel, control(data));
     });
     channel.addEventListener('close', () => {
-      if (current()) transfer.end('interrupted', `not sent: the connection to ${peer.name} closed`);
+      if (transfer.channel === channel || (!transfer.channel && offers.every((each) => each.readyState === 'closed'))) {
+        transfer.end('interrupted', `not sent: the connection to ${peer.name} closed`);
+      }
     });
   }
 
   let stream; // the sending, once the peer's page accepted the file
-  /** What the peer's page says on the file's channel. */
+  /** What the peer's page says about the file: on any of its offers until it accepts one, then on that one. */
   function answer(channel, message) {
     if (!message) return;
     transfer.heard();
-    if (message.type === 'accept' && !stream) {
-      unanswered.splice(0).forEach((each) => each.close());
+    if (message.type === 'accept' && !transfer.channel) {
+      transfer.channel = channel;
+      offers.splice(0).filter((each) => each !== channel).forEach((each) => each.close());
       stream = send(channel);
     } else if (message.type === 'received' && stream?.endSent) {
       transfer.end('done', `delivered to ${peer.name}, checked`);
-    } else if (message.type === 'damaged') {
+    } else if (message.type === 'damaged' && stream) {
       transfer.end('failed', `arrived damaged at ${peer.name}'s page, which did not keep it`);
     } else if (message.type === 'refused') {
       transfer.end('refused', message.busy ? `not sent: ${peer.name}'s page takes no more files just now`
@@ -235,11 +237,16 @@ export function receiveFile(peer, channel) {
       channel.close(); // not from this page's code
       return;
     }
-    if (!offeredAgain(header)) return;
+    if (offeredBefore(header.id)) {
+      refused = true;
+      channel.close(); // the same file on another channel: the first offer seen is the file's
+      return;
+    }
     const busy = receiving(peer).length >= MAX_AT_ONCE || comingBytes + Math.min(header.size, FILE_LIMIT) > COMING_BYTES;
     if (busy) {
       console.warn(`Refused a file from ${peer.name}: this page is taking as many files as it can just now`);
       refused = true;
+      rememberOffer(peer, header.id);
       sayLast(channel, { type: 'refused', busy: true });
       return;
     }
@@ -248,7 +255,8 @@ export function receiveFile(peer, channel) {
       mime: typeof header.mime === 'string' ? cleanName(cut(header.mime, MAX_TYPE_CHARACTERS)) : '',
     });
     transfer.channel = channel;
-    transfer.offered = { id: header.id, attempt: header.attempt };
+    transfer.offerId = header.id;
+    transfer.onEnd(() => rememberOffer(peer, header.id));
     if (header.size > FILE_LIMIT) {
       transfer.sayLast({ type: 'refused', limit: FILE_LIMIT });
       transfer.end('refused', `refused: this page takes files up to ${formatBytes(FILE_LIMIT)}`);
@@ -266,25 +274,13 @@ export function receiveFile(peer, channel) {
   }
 
   /**
-   * A file offered again, on a new channel, because its sender heard no answer on the last one: that one's line
-   * goes, this one takes its place. False if the header is not one this page's code would send.
+   * True if the file with this id came on another channel before, or is not offered as this page's code would: a
+   * sender offers a file again when an answer is slow, and a page that answered the first offer takes no other.
    */
-  function offeredAgain(header) {
-    if (header.id === undefined) return true;
-    if (typeof header.id !== 'string' || header.id.length > 64 || !Number.isSafeInteger(header.attempt)) {
-      refused = true;
-      channel.close();
-      return false;
-    }
-    const earlier = [...peer.transfers].find((each) => !each.mine && each.offered?.id === header.id);
-    if (!earlier) return true;
-    if (earlier.started || earlier.offered.attempt >= header.attempt) { // its bytes came on the other channel
-      refused = true;
-      channel.close();
-      return false;
-    }
-    earlier.withdraw();
-    return true;
+  function offeredBefore(id) {
+    if (id === undefined) return false; // a header without an id is a file of its own
+    if (typeof id !== 'string' || id.length > 64) return true;
+    return peer.endedOffers?.has(id) || [...peer.transfers].some((each) => each.offerId === id);
   }
 
   /** A chunk: 16 KiB, or fewer for the last one only, so a file of n bytes is at most n / 16 Ki + 1 parts. */
@@ -297,7 +293,6 @@ export function receiveFile(peer, channel) {
       return;
     }
     received += chunk.byteLength;
-    transfer.started = true;
     hash.update(new Uint8Array(chunk));
     parts.push(chunk);
     partsBytes += chunk.byteLength;
@@ -354,6 +349,14 @@ export function formatBytes(bytes) {
 
 function sending(peer) {
   return [...peer.transfers].filter((each) => each.mine && !each.start);
+}
+
+/** The ids of files `peer` offered that ended here: another offer of one is late, and not taken. */
+function rememberOffer(peer, id) {
+  if (typeof id !== 'string') return;
+  peer.endedOffers ??= new Set();
+  peer.endedOffers.add(id);
+  if (peer.endedOffers.size > MAX_FILE_LINES) peer.endedOffers.delete(peer.endedOffers.values().next().value);
 }
 
 function receiving(peer) {
@@ -425,25 +428,19 @@ function newTransfer(peer, { mine, name, size, mime }) {
     onEnd(action) {
       endings.push(action);
     },
-    end(state, text, { quietly = false } = {}) {
+    end(state, text) {
       if (transfer.ended) return;
       transfer.ended = true;
       clearInterval(quiet);
       peer.transfers.delete(transfer);
       transfer.show(state, text);
-      if (!quietly) announce(`${name}: ${text}`);
+      announce(`${name}: ${text}`);
       cancel.remove();
       if (state === 'done') bar.value = bar.max;
       else bar.remove(); // ended short of the end: no bar left standing at 63%
       if (!saidLast) transfer.channel?.close();
       endings.forEach((action) => action());
       if (mine && sending(peer).length < MAX_AT_ONCE) [...peer.transfers].find((each) => each.start)?.start(); // the next in line
-    },
-    /** Ends it without a word, and without its line: another channel carries the same file. */
-    withdraw() {
-      transfer.end('withdrawn', '', { quietly: true });
-      item.remove();
-      peer.conversation.files -= 1;
     },
     /** Tells the other side how it ends (the channel closes once it is sent): then end() here. */
     sayLast(message) {

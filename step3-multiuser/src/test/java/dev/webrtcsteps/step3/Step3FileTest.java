@@ -53,7 +53,7 @@ class Step3FileTest {
      */
     static final String FILE_PROBE = """
             (() => {
-              const files = window.__files = { mostQueued: 0, sends: 0, blobs: new Map(), damageNext: false };
+              const files = window.__files = { mostQueued: 0, sends: 0, blobs: new Map(), damageNext: false, carriers: new Set() };
               const send = RTCDataChannel.prototype.send;
               RTCDataChannel.prototype.send = function (data) {
                 if (this.label === 'file' && files.damageNext && ArrayBuffer.isView(data)) {
@@ -63,6 +63,7 @@ class Step3FileTest {
                 }
                 const result = send.call(this, data);
                 if (this.label === 'file') {
+                  if (ArrayBuffer.isView(data)) files.carriers.add(this); // a channel that carried a file's bytes
                   files.sends += 1;
                   files.mostQueued = Math.max(files.mostQueued, this.bufferedAmount);
                 }
@@ -216,6 +217,18 @@ class Step3FileTest {
         assertThat(sentAgain).hasCount(1);
         assertThat(aliceFiles.last().locator(".status")).hasText("delivered to Bob, checked");
         bob.page().waitForFunction("() => window.__probe.lostChannels.length === 1 && window.__probe.lostChannels[0].readyState === 'closed'");
+        // A page too busy to answer before Alice's page has offered the file 3 times: Bob's takes the first offer it
+        // sees and closes the others unanswered, Alice's sends the file where it was accepted, and it shows once.
+        Object channelsBefore = alice.page().evaluate("() => window.__probe.channels.length");
+        bob.page().evaluate("() => { window.__probe.busyOnNextFileChannelMs = 7000; }");
+        alice.page().locator("#file-input").setInputFiles(randomFile("answered-late.bin", 100_000, 7));
+        Locator answeredLate = bobFiles.filter(new Locator.FilterOptions().setHasText("answered-late.bin"));
+        assertThat(answeredLate).hasAttribute("data-state", "done", new LocatorAssertions.HasAttributeOptions().setTimeout(15_000));
+        assertThat(answeredLate).hasCount(1);
+        assertThat(aliceFiles.last().locator(".status")).hasText("delivered to Bob, checked");
+        assertEquals(List.of(true, false, false), alice.page().evaluate(
+                "(before) => window.__probe.channels.slice(before).map((offer) => window.__files.carriers.has(offer))", channelsBefore),
+                "Alice's page offered it 3 times, and sent it on the first offer, the one Bob's page answered");
 
         JSHandle dropped = alice.page().evaluateHandle("""
                 () => {
